@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+
+namespace HybridStreaming.ServiceDefaults;
+
+/// <summary>
+/// The one place an exception becomes a response. Malformed requests (unreadable JSON, a parameter of
+/// the wrong type) are the caller's error: 400 with what could not be read. Anything else is a bug:
+/// 500 with a trace id and no internals.
+/// </summary>
+public sealed partial class UnhandledExceptionHandler(
+    IProblemDetailsService problemDetails,
+    ILogger<UnhandledExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ProblemDetails problem;
+        if (exception is BadHttpRequestException badRequest)
+        {
+            httpContext.Response.StatusCode = badRequest.StatusCode;
+            problem = new ProblemDetails
+            {
+                Status = badRequest.StatusCode,
+                Title = "The request could not be read.",
+                Detail = DescribeBadRequest(badRequest),
+                Type = "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+            };
+        }
+        else if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The caller went away; there is nobody to answer.
+            return true;
+        }
+        else
+        {
+            LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+            httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status500InternalServerError,
+                Title = "An unexpected error occurred.",
+                Detail = "The error was logged with the trace id below.",
+                Type = "https://tools.ietf.org/html/rfc9110#section-15.6.1",
+            };
+        }
+
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    private static string DescribeBadRequest(BadHttpRequestException exception) =>
+        // The framework's messages name the parameter and the problem ("Failed to read parameter
+        // \"CreateChannel request\" from the request body as JSON."); the inner JSON error names the field.
+        exception.InnerException is System.Text.Json.JsonException { Path: { } path } json
+            ? $"{exception.Message} Invalid JSON at '{path}': {FirstLine(json.Message)}"
+            : exception.Message;
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
+}

@@ -1,0 +1,95 @@
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+namespace HybridStreaming.Messaging.Database;
+
+public static class MessagingMigrationBuilderExtensions
+{
+    /// <summary>The LISTEN/NOTIFY channel the outbox relay waits on.</summary>
+    public const string NotifyChannel = "outbox_messages";
+
+    /// <summary>
+    /// Creates the outbox and inbox tables exactly as <see cref="MessagingModelBuilderExtensions.AddOutboxAndInbox"/>
+    /// models them, plus the commit-notification trigger. Every service's first migration calls it, so
+    /// the schema is defined once.
+    /// </summary>
+    public static void CreateOutboxAndInboxTables(this MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.CreateTable(
+            name: MessagingModelBuilderExtensions.InboxTable,
+            columns: table => new
+            {
+                message_id = table.Column<Guid>(type: "uuid", nullable: false),
+                consumer = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                message_type = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                processed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+            },
+            constraints: table => table.PrimaryKey("pk_inbox_messages", x => new { x.message_id, x.consumer }));
+
+        migrationBuilder.CreateTable(
+            name: MessagingModelBuilderExtensions.OutboxTable,
+            columns: table => new
+            {
+                sequence_number = table.Column<long>(type: "bigint", nullable: false)
+                    .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                message_id = table.Column<Guid>(type: "uuid", nullable: false),
+                aggregate_id = table.Column<Guid>(type: "uuid", nullable: false),
+                message_type = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
+                body = table.Column<string>(type: "jsonb", nullable: false),
+                trace_parent = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                trace_state = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
+                created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                attempts = table.Column<int>(type: "integer", nullable: false),
+                last_error = table.Column<string>(type: "text", nullable: true),
+            },
+            constraints: table => table.PrimaryKey("pk_outbox_messages", x => x.sequence_number));
+
+        migrationBuilder.CreateIndex(
+            name: "ix_inbox_messages_processed_at",
+            table: MessagingModelBuilderExtensions.InboxTable,
+            column: "processed_at");
+        migrationBuilder.CreateIndex(
+            name: "ix_outbox_messages_aggregate_id_sequence_number",
+            table: MessagingModelBuilderExtensions.OutboxTable,
+            columns: ["aggregate_id", "sequence_number"]);
+        migrationBuilder.CreateIndex(
+            name: "ix_outbox_messages_message_id",
+            table: MessagingModelBuilderExtensions.OutboxTable,
+            column: "message_id",
+            unique: true);
+
+        migrationBuilder.CreateOutboxNotifyTrigger();
+    }
+
+    public static void DropOutboxAndInboxTables(this MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.DropOutboxNotifyTrigger();
+        migrationBuilder.DropTable(name: MessagingModelBuilderExtensions.InboxTable);
+        migrationBuilder.DropTable(name: MessagingModelBuilderExtensions.OutboxTable);
+    }
+
+    /// <summary>
+    /// Creates the trigger that wakes the outbox relay when a transaction that wrote events commits
+    /// (Postgres delivers NOTIFY only on commit). Call it in the migration that creates the outbox table.
+    /// </summary>
+    public static void CreateOutboxNotifyTrigger(this MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.Sql($"""
+            CREATE OR REPLACE FUNCTION {NotifyChannel}_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              PERFORM pg_notify('{NotifyChannel}', '');
+              RETURN NULL;
+            END $$;
+            """);
+        migrationBuilder.Sql($"""
+            CREATE TRIGGER {NotifyChannel}_notify AFTER INSERT ON {MessagingModelBuilderExtensions.OutboxTable}
+            FOR EACH STATEMENT EXECUTE FUNCTION {NotifyChannel}_notify();
+            """);
+    }
+
+    public static void DropOutboxNotifyTrigger(this MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.Sql($"DROP TRIGGER IF EXISTS {NotifyChannel}_notify ON {MessagingModelBuilderExtensions.OutboxTable};");
+        migrationBuilder.Sql($"DROP FUNCTION IF EXISTS {NotifyChannel}_notify();");
+    }
+}

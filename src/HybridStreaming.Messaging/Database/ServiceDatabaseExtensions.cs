@@ -1,0 +1,78 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
+
+namespace HybridStreaming.Messaging.Database;
+
+public static class ServiceDatabaseExtensions
+{
+    public const string MigrationsHistoryTable = "__ef_migrations_history";
+
+    /// <summary>
+    /// Registers the service's own Postgres database from <c>ConnectionStrings__{connectionName}</c>:
+    /// the DbContext (snake_case names), a readiness check, and — unless turned off — migrations applied
+    /// at start-up, before anything else runs.
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceDatabase<TDbContext>(
+        this IHostApplicationBuilder builder,
+        string connectionName,
+        bool migrateOnStartup = true)
+        where TDbContext : DbContext
+    {
+        var connectionString = builder.Configuration.GetRequiredConnectionString(connectionName);
+        var dataSourceBuilder = new NpgsqlDataSourceBuilder(connectionString);
+        dataSourceBuilder.ConnectionStringBuilder.ApplicationName ??= builder.Environment.ApplicationName;
+        dataSourceBuilder.Name = connectionName;
+
+        builder.Services.AddSingleton(_ => new ServiceDatabase<TDbContext>(connectionName, dataSourceBuilder.Build()));
+        builder.Services.AddDbContext<TDbContext>((sp, options) =>
+            options.UseServiceDatabase(sp.GetRequiredService<ServiceDatabase<TDbContext>>().DataSource));
+
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            connectionName,
+            sp => new PostgresHealthCheck(sp.GetRequiredService<ServiceDatabase<TDbContext>>().DataSource),
+            HealthStatus.Unhealthy,
+            ["postgres"],
+            TimeSpan.FromSeconds(5)));
+
+        if (migrateOnStartup)
+        {
+            builder.Services.AddHostedService<DatabaseMigrator<TDbContext>>();
+        }
+
+        return builder;
+    }
+
+    /// <summary>The provider settings every service database uses, at run time and at design time (dotnet ef).</summary>
+    public static DbContextOptionsBuilder UseServiceDatabase(this DbContextOptionsBuilder options, NpgsqlDataSource dataSource) =>
+        options.UseNpgsql(dataSource, ConfigureNpgsql).UseSnakeCaseNamingConvention();
+
+    /// <inheritdoc cref="UseServiceDatabase(DbContextOptionsBuilder, NpgsqlDataSource)"/>
+    public static DbContextOptionsBuilder UseServiceDatabase(this DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString, ConfigureNpgsql).UseSnakeCaseNamingConvention();
+
+    private static void ConfigureNpgsql(NpgsqlDbContextOptionsBuilder npgsql) =>
+        npgsql.MigrationsHistoryTable(MigrationsHistoryTable);
+
+    private sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await using var command = dataSource.CreateCommand("SELECT 1");
+                await command.ExecuteScalarAsync(cancellationToken);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                return HealthCheckResult.Unhealthy("Postgres did not answer.", exception);
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+namespace HybridStreaming.Messaging.Outbox;
+
+/// <summary>Tuning of the outbox relay (configuration section <c>Messaging:Outbox</c>).</summary>
+public sealed class OutboxOptions
+{
+    /// <summary>Most rows one relay pass takes.</summary>
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>How many aggregates are published concurrently (each aggregate stays in order).</summary>
+    public int MaxConcurrency { get; set; } = 64;
+
+    /// <summary>Fallback poll when no commit notification arrives (the listener is down, or a missed signal).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long one publish may wait for the broker's confirm before the row counts as failed.</summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Longest pause between passes while the broker keeps failing.</summary>
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(10);
+}
