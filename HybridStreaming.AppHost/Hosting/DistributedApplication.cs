@@ -337,6 +337,17 @@ public sealed class DistributedApplication : IAsyncDisposable
         await StopAsync();
         _builder.Logs.Dispose();
         _stopping.Dispose();
+        if (_builder.Options.EphemeralState)
+        {
+            try
+            {
+                Directory.Delete(StateDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Best effort: it is a temporary folder.
+            }
+        }
     }
 
     private sealed record ProcessEntry(string Resource, int Pid, ulong StartTime);

@@ -12,6 +12,9 @@ public sealed class DistributedApplicationOptions
     /// <summary>Data of the local servers, logs and the process list. Default: <c>&lt;repo&gt;/.state</c>.</summary>
     public string? StateDirectory { get; set; }
 
+    /// <summary>Delete the state folder when the application is disposed (test topologies).</summary>
+    public bool EphemeralState { get; set; }
+
     /// <summary><c>ASPNETCORE_ENVIRONMENT</c> of the services (Development, as under Aspire).</summary>
     public string ServiceEnvironment { get; set; } = "Development";
 

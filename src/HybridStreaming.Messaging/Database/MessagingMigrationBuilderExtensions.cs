@@ -69,22 +69,31 @@ public static class MessagingMigrationBuilderExtensions
     }
 
     /// <summary>
-    /// Creates the trigger that wakes the outbox relay when a transaction that wrote events commits
-    /// (Postgres delivers NOTIFY only on commit). Call it in the migration that creates the outbox table.
+    /// The trigger that wakes the outbox relay when a transaction that wrote events commits (Postgres
+    /// delivers NOTIFY only on commit, once per transaction and channel).
     /// </summary>
+    public static IReadOnlyList<string> NotifyTriggerStatements { get; } =
+    [
+        $"""
+        CREATE OR REPLACE FUNCTION {NotifyChannel}_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          PERFORM pg_notify('{NotifyChannel}', '');
+          RETURN NULL;
+        END $$;
+        """,
+        $"""
+        CREATE TRIGGER {NotifyChannel}_notify AFTER INSERT ON {MessagingModelBuilderExtensions.OutboxTable}
+        FOR EACH STATEMENT EXECUTE FUNCTION {NotifyChannel}_notify();
+        """,
+    ];
+
+    /// <summary>Creates <see cref="NotifyTriggerStatements"/>; part of <see cref="CreateOutboxAndInboxTables"/>.</summary>
     public static void CreateOutboxNotifyTrigger(this MigrationBuilder migrationBuilder)
     {
-        migrationBuilder.Sql($"""
-            CREATE OR REPLACE FUNCTION {NotifyChannel}_notify() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-              PERFORM pg_notify('{NotifyChannel}', '');
-              RETURN NULL;
-            END $$;
-            """);
-        migrationBuilder.Sql($"""
-            CREATE TRIGGER {NotifyChannel}_notify AFTER INSERT ON {MessagingModelBuilderExtensions.OutboxTable}
-            FOR EACH STATEMENT EXECUTE FUNCTION {NotifyChannel}_notify();
-            """);
+        foreach (var statement in NotifyTriggerStatements)
+        {
+            migrationBuilder.Sql(statement);
+        }
     }
 
     public static void DropOutboxNotifyTrigger(this MigrationBuilder migrationBuilder)
