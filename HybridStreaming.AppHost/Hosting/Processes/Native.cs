@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace HybridStreaming.AppHost.Hosting.Processes;
 
 /// <summary>The few POSIX calls process supervision needs and .NET does not expose.</summary>
-internal static partial class Native
+public static partial class Native
 {
     public const int SIGINT = 2;
     public const int SIGKILL = 9;

@@ -1,0 +1,86 @@
+using FluentAssertions;
+using HybridStreaming.AppHost.Hosting.Processes;
+using HybridStreaming.Testing;
+using Npgsql;
+using Xunit;
+
+namespace HybridStreaming.AppHost.Tests;
+
+/// <summary>The AppHost as a developer runs it: Ctrl+C leaves nothing behind, and the next run finds its data.</summary>
+public sealed class ShutdownTests : IDisposable
+{
+    private readonly string _state = Path.Combine(Path.GetTempPath(), "hybridstreaming-tests", "apphost-" + Guid.NewGuid().ToString("N")[..8]);
+
+    [Fact]
+    public async Task Ctrl_c_stops_every_process_it_started_and_a_second_run_reuses_the_data()
+    {
+        List<ProcessInfo> started;
+        string channelsDb;
+        await using (var first = AppHostProcess.Start(_state))
+        {
+            await first.WaitUntilAllHealthyAsync(TimeSpan.FromMinutes(3));
+            started = [.. first.Descendants()];
+            channelsDb = ChannelsDatabase(await first.ResourcesAsync(TestContext.Current.CancellationToken));
+            await WriteMarkerAsync(channelsDb);
+
+            var exitCode = await first.InterruptAsync(TimeSpan.FromSeconds(90));
+
+            exitCode.Should().Be(0, first.Output);
+        }
+
+        started.Select(p => p.Command).Should().Contain(["postgres", "redis-server", "beam.smp", "epmd", "dotnet"],
+            "the check covers servers, their children and the services");
+        LeftBehind(started).Should().BeEmpty("Ctrl+C must stop every process, grandchildren included, and leave no zombie");
+
+        await using var second = AppHostProcess.Start(_state, "--AppHost:Only=channelsdb");
+        await second.WaitUntilAllHealthyAsync(TimeSpan.FromMinutes(2));
+        var restartedDb = ChannelsDatabase(await second.ResourcesAsync(TestContext.Current.CancellationToken));
+        (await ReadMarkerAsync(restartedDb)).Should().Be("written by the first run");
+        var secondProcesses = second.Descendants().ToList();
+        (await second.InterruptAsync(TimeSpan.FromSeconds(60))).Should().Be(0);
+        LeftBehind(secondProcesses).Should().BeEmpty();
+    }
+
+    private string ChannelsDatabase(IReadOnlyList<DashboardResource> resources)
+    {
+        // The dashboard shows where Postgres listens; the password is kept in the state folder.
+        var postgresUrl = new Uri(resources.Single(r => r.Name == "postgres").Url!);
+        var password = File.ReadAllText(Path.Combine(_state, "postgres", "password")).Trim();
+        return $"Host=127.0.0.1;Port={postgresUrl.Port};Username=postgres;Password={password};Database=channelsdb";
+    }
+
+    private static async Task WriteMarkerAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "CREATE TABLE reuse_marker (value text); INSERT INTO reuse_marker VALUES ('written by the first run');", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<string?> ReadMarkerAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT value FROM reuse_marker", connection);
+        return (string?)await command.ExecuteScalarAsync();
+    }
+
+    /// <summary>Processes of the earlier tree that still exist — running or as zombies — with the same start time.</summary>
+    private static List<string> LeftBehind(IEnumerable<ProcessInfo> processes) =>
+        [.. processes
+            .Select(p => (Before: p, Now: ProcessTree.TryRead(p.Pid)))
+            .Where(x => x.Now is { } now && now.StartTime == x.Before.StartTime)
+            .Select(x => $"{x.Before.Pid} {x.Before.Command} (state {x.Now!.Value.State})")];
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_state, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
