@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using HybridStreaming.AppHost.Hosting.Dashboard;
-using HybridStreaming.AppHost.Hosting.Processes;
+using HybridStreaming.Processes;
 using HybridStreaming.AppHost.Hosting.Resources;
 using HybridStreaming.ServiceDefaults;
 

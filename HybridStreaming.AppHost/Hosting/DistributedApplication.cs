@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using HybridStreaming.AppHost.Hosting.Processes;
+using HybridStreaming.Processes;
 using HybridStreaming.AppHost.Hosting.Resources;
 
 namespace HybridStreaming.AppHost.Hosting;

@@ -1,5 +1,5 @@
 using HybridStreaming.AppHost.Hosting.Local;
-using HybridStreaming.AppHost.Hosting.Processes;
+using HybridStreaming.Processes;
 using HybridStreaming.AppHost.Hosting.Resources;
 using Microsoft.Extensions.Configuration;
 

@@ -1,19 +1,14 @@
 using System.Collections.Concurrent;
+using HybridStreaming.Processes;
 
 namespace HybridStreaming.AppHost.Hosting;
-
-/// <summary>Where the output of every resource goes: the console (prefixed), a file per resource, a short in-memory tail.</summary>
-public interface IResourceLogSink
-{
-    void Write(string resource, string line, bool isError);
-}
 
 /// <summary>
 /// Aggregates resource output. Each line is kept in a per-resource tail (for the dashboard and for
 /// test failures), appended to <c>logs/&lt;resource&gt;.log</c> under the state folder, and — when
 /// <see cref="Console"/> is on — printed with a coloured <c>[resource]</c> prefix.
 /// </summary>
-public sealed class ResourceLogs : IResourceLogSink, IDisposable
+public sealed class ResourceLogs : IProcessOutput, IDisposable
 {
     private const int TailLines = 500;
     private static readonly ConsoleColor[] Palette =

@@ -1,5 +1,5 @@
 using FluentAssertions;
-using HybridStreaming.AppHost.Hosting.Processes;
+using HybridStreaming.Processes;
 using HybridStreaming.Testing;
 using Npgsql;
 using Xunit;

@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using HybridStreaming.AppHost.Hosting;
 using HybridStreaming.AppHost.Hosting.Local;
-using HybridStreaming.AppHost.Hosting.Processes;
+using HybridStreaming.Processes;
 
 namespace HybridStreaming.Testing;
 

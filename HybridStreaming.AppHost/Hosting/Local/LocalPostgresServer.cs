@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using HybridStreaming.AppHost.Hosting.Processes;
+using HybridStreaming.Processes;
 using Npgsql;
 
 namespace HybridStreaming.AppHost.Hosting.Local;
@@ -15,7 +15,7 @@ public sealed class LocalPostgresServer : LocalServer
     private readonly bool _durable;
 
     /// <param name="durable">false for throw-away test servers: no fsync, much faster.</param>
-    public LocalPostgresServer(string name, string dataDirectory, int port, IResourceLogSink logs, bool durable)
+    public LocalPostgresServer(string name, string dataDirectory, int port, IProcessOutput logs, bool durable)
         : base(name, dataDirectory, logs)
     {
         Port = port;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using HybridStreaming.AppHost.Hosting.Processes;
+using HybridStreaming.Processes;
 
 namespace HybridStreaming.AppHost.Hosting.Local;
 
@@ -17,7 +17,7 @@ public sealed class LocalRabbitMqServer : LocalServer
     private readonly string _nodeName;
     private readonly bool _management;
 
-    public LocalRabbitMqServer(string name, string dataDirectory, RabbitMqPorts ports, string nodeName, IResourceLogSink logs, bool management = false)
+    public LocalRabbitMqServer(string name, string dataDirectory, RabbitMqPorts ports, string nodeName, IProcessOutput logs, bool management = false)
         : base(name, dataDirectory, logs)
     {
         Ports = ports;

@@ -1,9 +1,10 @@
+using HybridStreaming.Processes;
 using System.Globalization;
 
 namespace HybridStreaming.AppHost.Hosting.Local;
 
 /// <summary>Redis from the OS package on 127.0.0.1; persistent servers snapshot to <c>dump.rdb</c> in the data folder.</summary>
-public sealed class LocalRedisServer(string name, string dataDirectory, int port, IResourceLogSink logs, bool durable)
+public sealed class LocalRedisServer(string name, string dataDirectory, int port, IProcessOutput logs, bool durable)
     : LocalServer(name, dataDirectory, logs)
 {
     public int Port { get; } = port;
@@ -14,7 +15,7 @@ public sealed class LocalRedisServer(string name, string dataDirectory, int port
     {
         var redis = Executables.Require(Executables.FindOnPath("redis-server"), "Redis", "redis-server");
         Directory.CreateDirectory(DataDirectory);
-        Launch(new Processes.ProcessLaunch(
+        Launch(new ProcessLaunch(
             redis,
             [
                 "--port", Port.ToString(CultureInfo.InvariantCulture),

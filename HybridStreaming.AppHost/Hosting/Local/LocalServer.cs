@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using HybridStreaming.AppHost.Hosting.Processes;
+using HybridStreaming.Processes;
 
 namespace HybridStreaming.AppHost.Hosting.Local;
 
@@ -8,7 +8,7 @@ namespace HybridStreaming.AppHost.Hosting.Local;
 /// Redis, RabbitMQ): the AppHost's infrastructure, and the test suite's when no connection strings are
 /// given. Data lives in <see cref="DataDirectory"/>; starting again on the same folder reuses it.
 /// </summary>
-public abstract class LocalServer(string name, string dataDirectory, IResourceLogSink logs) : IAsyncDisposable
+public abstract class LocalServer(string name, string dataDirectory, IProcessOutput logs) : IAsyncDisposable
 {
     private readonly List<ManagedProcess> _processes = [];
 
@@ -16,7 +16,7 @@ public abstract class LocalServer(string name, string dataDirectory, IResourceLo
 
     public string DataDirectory { get; } = Path.GetFullPath(dataDirectory);
 
-    protected IResourceLogSink Logs { get; } = logs;
+    protected IProcessOutput Logs { get; } = logs;
 
     /// <summary>The connection string clients use, in the format .NET Aspire hands out for this kind of resource.</summary>
     public abstract string ConnectionString { get; }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using HybridStreaming.AppHost.Hosting.Processes;
+using HybridStreaming.Processes;
 
 namespace HybridStreaming.AppHost.Hosting.Resources;
 

@@ -4,10 +4,10 @@ namespace HybridStreaming.Messaging.Outbox;
 public sealed class OutboxOptions
 {
     /// <summary>Most rows one relay pass takes.</summary>
-    public int BatchSize { get; set; } = 500;
+    public int BatchSize { get; set; } = 2000;
 
     /// <summary>How many aggregates are published concurrently (each aggregate stays in order).</summary>
-    public int MaxConcurrency { get; set; } = 64;
+    public int MaxConcurrency { get; set; } = 256;
 
     /// <summary>Fallback poll when no commit notification arrives (the listener is down, or a missed signal).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -1,4 +1,6 @@
-namespace HybridStreaming.AppHost.Hosting.Processes;
+using HybridStreaming.Processes;
+
+namespace HybridStreaming.AppHost.Hosting;
 
 /// <summary>
 /// Once this process is a child subreaper, orphaned descendants are re-parented to it; this reaps those

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace HybridStreaming.AppHost.Hosting.Processes;
+namespace HybridStreaming.Processes;
 
 /// <summary>What to run, as whom and with what environment.</summary>
 public sealed record ProcessLaunch(string FileName, IReadOnlyList<string> Arguments)
@@ -46,7 +46,7 @@ public sealed class ManagedProcess : IAsyncDisposable
 
     public bool HasExited => _exited.Task.IsCompleted;
 
-    public static ManagedProcess Start(string resource, ProcessLaunch launch, IResourceLogSink logs)
+    public static ManagedProcess Start(string resource, ProcessLaunch launch, IProcessOutput logs)
     {
         var info = new ProcessStartInfo
         {

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace HybridStreaming.AppHost.Hosting.Processes;
+namespace HybridStreaming.Processes;
 
 /// <summary>One line of <c>/proc/&lt;pid&gt;/stat</c>, the fields supervision needs.</summary>
 public readonly record struct ProcessInfo(int Pid, string Command, char State, int ParentPid, int ProcessGroup, int Session, ulong StartTime)

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace HybridStreaming.AppHost.Hosting.Processes;
+namespace HybridStreaming.Processes;
 
 /// <summary>The few POSIX calls process supervision needs and .NET does not expose.</summary>
 public static partial class Native

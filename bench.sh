@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs a benchmark in Release and prints its figures ("name: value unit"). See docs/benchmarks.md.
+#   ./bench.sh apphost-startup [--runs=3]
+#   ./bench.sh outbox [--events=20000] [--rate=200] [--seconds=30]
+set -euo pipefail
+cd "$(dirname "$0")"
+./eng/install-prerequisites.sh >/dev/null
+dotnet build HybridStreaming.sln -c Release -v quiet -nologo >/dev/null
+exec dotnet artifacts/bin/HybridStreaming.Benchmarks/release/HybridStreaming.Benchmarks.dll "$@"

@@ -1,0 +1,23 @@
+using HybridStreaming.Benchmarks;
+
+// dotnet run -c Release --project benchmarks/HybridStreaming.Benchmarks -- <name> [options]
+var name = args.FirstOrDefault() ?? "help";
+var options = BenchmarkOptions.Parse(args.Skip(1));
+return name switch
+{
+    "apphost-startup" => await AppHostStartupBenchmark.RunAsync(options),
+    "outbox" => await OutboxBenchmark.RunAsync(options),
+    _ => Help(),
+};
+
+static int Help()
+{
+    Console.WriteLine("""
+        Benchmarks (figures printed as 'name: value unit'; see docs/benchmarks.md):
+          apphost-startup [--runs=3]                 AppHost cold start (fresh state) to all resources healthy
+          outbox [--events=20000] [--rate=200] [--seconds=30]
+                                                     relay throughput from a full outbox, and commit->consumer
+                                                     latency p50/p99 at a steady rate
+        """);
+    return 0;
+}

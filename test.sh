@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: installs what is missing, restores, builds, and runs every test project
+# against real Postgres, Redis and RabbitMQ, which the tests start as local processes on free loopback
+# ports and stop afterwards (or use ConnectionStrings__postgres/redis/rabbitmq when those are set).
+# Ends with one line "N passed, N failed" summed from the TRX results.
+# Extra arguments go to dotnet test, e.g. ./test.sh --filter-class '*OutboxTransactionTests'
+set -euo pipefail
+cd "$(dirname "$0")"
+results="artifacts/test-results"
+
+summary() {
+  local passed=0 failed=0 p f
+  shopt -s nullglob
+  for trx in "$results"/*.trx; do
+    p=$(grep -o '<Counters [^>]*' "$trx" | grep -o ' passed="[0-9]*"' | grep -o '[0-9]*' || echo 0)
+    f=$(grep -o '<Counters [^>]*' "$trx" | grep -o ' failed="[0-9]*"' | grep -o '[0-9]*' || echo 0)
+    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  done
+  echo "$passed passed, $failed failed"
+}
+trap summary EXIT
+
+./eng/install-prerequisites.sh
+rm -rf "$results"
+dotnet restore HybridStreaming.sln
+dotnet build HybridStreaming.sln --no-restore
+dotnet test --solution HybridStreaming.sln --no-build --results-directory "$results" --report-xunit-trx \
+  --max-parallel-test-modules 2 "$@"
