@@ -16,6 +16,7 @@ have chromium || missing+=(chromium)
 have node || missing+=(nodejs)
 have npm || missing+=(npm)
 have setsid || missing+=(util-linux)
+[[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || missing+=(fonts-dejavu-core)
 
 if ((${#missing[@]} == 0)); then
   echo "prerequisites: all installed"
