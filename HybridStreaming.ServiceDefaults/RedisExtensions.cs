@@ -21,6 +21,10 @@ public static class RedisExtensions
         options.AbortOnConnectFail = false;
         options.ClientName ??= builder.Environment.ApplicationName;
 
+        // Fail fast while Redis is down, so a cache miss costs milliseconds, not the default 5 s.
+        options.ConnectTimeout = Math.Min(options.ConnectTimeout, 2000);
+        options.SyncTimeout = Math.Min(options.SyncTimeout, 1000);
+        options.AsyncTimeout = Math.Min(options.AsyncTimeout, 1000);
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             connectionName,
@@ -28,6 +32,14 @@ public static class RedisExtensions
             HealthStatus.Unhealthy,
             ["redis"],
             TimeSpan.FromSeconds(5)));
+        return builder;
+    }
+
+    /// <summary>Redis as the distributed cache (HybridCache's second level), on the client of <see cref="AddRedisClient"/>.</summary>
+    public static TBuilder AddRedisDistributedCache<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddSingleton<Microsoft.Extensions.Caching.Distributed.IDistributedCache, RedisDistributedCache>();
         return builder;
     }
 

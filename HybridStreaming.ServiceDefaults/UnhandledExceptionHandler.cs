@@ -6,9 +6,10 @@ using Microsoft.Extensions.Logging;
 namespace HybridStreaming.ServiceDefaults;
 
 /// <summary>
-/// The one place an exception becomes a response. Malformed requests (unreadable JSON, a parameter of
-/// the wrong type) are the caller's error: 400 with what could not be read. Anything else is a bug:
-/// 500 with a trace id and no internals.
+/// The one place an exception becomes a response. Invalid requests (<see cref="RequestValidationException"/>:
+/// 400 with the message per field) and malformed ones (unreadable JSON, a parameter of the wrong type:
+/// 400 with what could not be read) are the caller's error. Anything else is a bug: 500 with a trace id
+/// and no internals.
 /// </summary>
 public sealed partial class UnhandledExceptionHandler(
     IProblemDetailsService problemDetails,
@@ -17,7 +18,18 @@ public sealed partial class UnhandledExceptionHandler(
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         ProblemDetails problem;
-        if (exception is BadHttpRequestException badRequest)
+        if (exception is RequestValidationException invalid)
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
+            problem = new HttpValidationProblemDetails(invalid.Errors.ToDictionary(e => e.Key, e => e.Value))
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "The request is invalid.",
+                Detail = "See errors for what to change.",
+                Type = "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+            };
+        }
+        else if (exception is BadHttpRequestException badRequest)
         {
             httpContext.Response.StatusCode = badRequest.StatusCode;
             problem = new ProblemDetails

@@ -1,8 +1,11 @@
+using FluentValidation;
+using HybridStreaming.Channels.Api.Application;
 using HybridStreaming.Channels.Api.Infrastructure;
-using HybridStreaming.Messaging.Database;
 using HybridStreaming.Messaging;
+using HybridStreaming.Messaging.Database;
 using HybridStreaming.ServiceDefaults;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace HybridStreaming.Channels.Api;
 
@@ -10,8 +13,32 @@ internal static class Extensions
 {
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddServiceDatabase<ChannelsDbContext>(KnownResources.ChannelsDatabase);
+        var options = ChannelsOptions.From(builder.Configuration);
+        builder.Services.AddSingleton(options);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+
+        builder.AddServiceDatabase<ChannelsDbContext>(
+            KnownResources.ChannelsDatabase,
+            configure: (_, db) => db.AddInterceptors(new PlaybackInvalidationInterceptor()));
         builder.AddRedisClient(KnownResources.Redis);
+        builder.AddRedisDistributedCache();
+        builder.Services.AddHybridCache();
         builder.AddMessaging<ChannelsDbContext>("channels", bus => bus.AddConsumers(typeof(Extensions).Assembly));
+        builder.AddJwtAuthentication();
+        builder.AddAgora();
+
+        builder.Services.AddMediator(mediator =>
+        {
+            mediator.ServiceLifetime = ServiceLifetime.Scoped;
+            mediator.PipelineBehaviors = [typeof(ValidationBehavior<,>)];
+        });
+        builder.Services.AddValidatorsFromAssemblyContaining<ChannelsOptions>(ServiceLifetime.Singleton);
+
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<ICurrentUser, HttpCurrentUser>();
+        builder.Services.AddScoped<SessionStore>();
+        builder.Services.AddScoped<RtcIdentities>();
+        builder.Services.AddSingleton<PlaybackCache>();
+        builder.Services.AddHostedService<SessionDeadlineSweeper>();
     }
 }

@@ -1,4 +1,5 @@
 using HybridStreaming.Channels.Api;
+using HybridStreaming.Channels.Api.Api;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -8,5 +9,9 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapChannelsApi();
+app.MapWebhooksApi();
 
 app.Run();

@@ -26,12 +26,14 @@ internal sealed class GatewayRoutes
                 + " (the AppHost sets these).");
         }
 
+        // Apps' routes need a valid access token at the edge (the services check it again, and check
+        // ownership); provider webhooks carry signatures instead, which the Channel API verifies.
         Routes =
         [
-            Route("channels", "/api/channels/{**rest}", KnownResources.ChannelsApi),
-            Route("channels-root", "/api/channels", KnownResources.ChannelsApi),
-            Route("costs", "/api/costs/{**rest}", KnownResources.CostApi),
-            Route("webhooks", "/api/webhooks/{**rest}", KnownResources.ChannelsApi),
+            Route("channels", "/api/channels/{**rest}", KnownResources.ChannelsApi, Authenticated),
+            Route("channels-root", "/api/channels", KnownResources.ChannelsApi, Authenticated),
+            Route("costs", "/api/costs/{**rest}", KnownResources.CostApi, Authenticated),
+            Route("webhooks", "/api/webhooks/{**rest}", KnownResources.ChannelsApi, Anonymous),
         ];
     }
 
@@ -39,11 +41,16 @@ internal sealed class GatewayRoutes
 
     public IReadOnlyList<ClusterConfig> Clusters { get; }
 
-    private static RouteConfig Route(string id, string path, string cluster) => new()
+    private const string Authenticated = "default";
+    private const string Anonymous = "anonymous";
+
+    private static RouteConfig Route(string id, string path, string cluster, string authorization) => new()
     {
         RouteId = id,
         ClusterId = cluster,
         Match = new RouteMatch { Path = path },
+        AuthorizationPolicy = authorization,
+        RateLimiterPolicy = Extensions.RateLimitPolicy,
     };
 
     private static ClusterConfig Cluster(string name, IConfiguration configuration, List<string> missing)

@@ -8,6 +8,10 @@ builder.AddGatewayServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+app.MapDevTokenApi();
 app.MapReverseProxy();
 
 app.Run();

@@ -68,29 +68,37 @@ public static class MessagingMigrationBuilderExtensions
         migrationBuilder.DropTable(name: MessagingModelBuilderExtensions.OutboxTable);
     }
 
-    /// <summary>
-    /// The trigger that wakes the outbox relay when a transaction that wrote events commits (Postgres
-    /// delivers NOTIFY only on commit, once per transaction and channel).
-    /// </summary>
+    /// <summary>The trigger that wakes the outbox relay when a transaction that wrote events commits.</summary>
     public static IReadOnlyList<string> NotifyTriggerStatements { get; } =
+        NotifyTrigger(MessagingModelBuilderExtensions.OutboxTable, NotifyChannel);
+
+    /// <summary>
+    /// Statements creating a trigger that calls <c>pg_notify(channel)</c> after inserts and updates of
+    /// <paramref name="table"/>. Postgres delivers it only when the transaction commits, once per
+    /// transaction and channel: the cheapest exact "new work is visible" signal (<see cref="CommitSignal"/>).
+    /// </summary>
+    public static IReadOnlyList<string> NotifyTrigger(string table, string channel, bool onUpdate = false) =>
     [
         $"""
-        CREATE OR REPLACE FUNCTION {NotifyChannel}_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+        CREATE OR REPLACE FUNCTION {channel}_notify() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-          PERFORM pg_notify('{NotifyChannel}', '');
+          PERFORM pg_notify('{channel}', '');
           RETURN NULL;
         END $$;
         """,
         $"""
-        CREATE TRIGGER {NotifyChannel}_notify AFTER INSERT ON {MessagingModelBuilderExtensions.OutboxTable}
-        FOR EACH STATEMENT EXECUTE FUNCTION {NotifyChannel}_notify();
+        CREATE TRIGGER {channel}_notify AFTER INSERT{(onUpdate ? " OR UPDATE" : "")} ON {table}
+        FOR EACH STATEMENT EXECUTE FUNCTION {channel}_notify();
         """,
     ];
 
     /// <summary>Creates <see cref="NotifyTriggerStatements"/>; part of <see cref="CreateOutboxAndInboxTables"/>.</summary>
-    public static void CreateOutboxNotifyTrigger(this MigrationBuilder migrationBuilder)
+    public static void CreateOutboxNotifyTrigger(this MigrationBuilder migrationBuilder) =>
+        migrationBuilder.CreateNotifyTrigger(MessagingModelBuilderExtensions.OutboxTable, NotifyChannel);
+
+    public static void CreateNotifyTrigger(this MigrationBuilder migrationBuilder, string table, string channel, bool onUpdate = false)
     {
-        foreach (var statement in NotifyTriggerStatements)
+        foreach (var statement in NotifyTrigger(table, channel, onUpdate))
         {
             migrationBuilder.Sql(statement);
         }

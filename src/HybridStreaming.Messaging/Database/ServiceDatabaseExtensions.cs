@@ -1,3 +1,4 @@
+using HybridStreaming.Messaging.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Configuration;
@@ -15,13 +16,15 @@ public static class ServiceDatabaseExtensions
 
     /// <summary>
     /// Registers the service's own Postgres database from <c>ConnectionStrings__{connectionName}</c>:
-    /// the DbContext (snake_case names), a readiness check, and — unless turned off — migrations applied
-    /// at start-up, before anything else runs.
+    /// the DbContext (snake_case names; events raised by aggregates go to the outbox on save), a
+    /// readiness check, and — unless turned off — migrations applied
+    /// at start-up, before anything else runs. <paramref name="configure"/> adds to the options (interceptors).
     /// </summary>
     public static IHostApplicationBuilder AddServiceDatabase<TDbContext>(
         this IHostApplicationBuilder builder,
         string connectionName,
-        bool migrateOnStartup = true)
+        bool migrateOnStartup = true,
+        Action<IServiceProvider, DbContextOptionsBuilder>? configure = null)
         where TDbContext : DbContext
     {
         var connectionString = builder.Configuration.GetRequiredConnectionString(connectionName);
@@ -31,7 +34,11 @@ public static class ServiceDatabaseExtensions
 
         builder.Services.AddSingleton(_ => new ServiceDatabase<TDbContext>(connectionName, dataSourceBuilder.Build()));
         builder.Services.AddDbContext<TDbContext>((sp, options) =>
-            options.UseServiceDatabase(sp.GetRequiredService<ServiceDatabase<TDbContext>>().DataSource));
+        {
+            options.UseServiceDatabase(sp.GetRequiredService<ServiceDatabase<TDbContext>>().DataSource);
+            options.AddInterceptors(new IntegrationEventsInterceptor(sp.GetService<TimeProvider>() ?? TimeProvider.System));
+            configure?.Invoke(sp, options);
+        });
 
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             connectionName,

@@ -18,7 +18,8 @@ namespace HybridStreaming.Messaging.Outbox;
 /// Safe with several replicas: a pass takes a transaction-scoped advisory lock per aggregate before it
 /// reads that aggregate's rows, so two relays never publish the same aggregate at once, and a relay
 /// that gets the lock after another committed sees only what is left. Woken by Postgres NOTIFY (sent by
-/// a trigger, delivered on commit), with a poll as the fallback; backs off while the broker is down.
+/// a trigger, delivered on commit — see <see cref="CommitSignal"/>), with a poll as the fallback; backs
+/// off while the broker is down.
 /// </para>
 /// </summary>
 public sealed partial class OutboxRelay<TDbContext>(
@@ -31,13 +32,13 @@ public sealed partial class OutboxRelay<TDbContext>(
     /// <summary>First key of every outbox advisory lock, so they cannot collide with other advisory locks.</summary>
     private const int AdvisoryLockNamespace = 0x48534f42; // "HSOB"
 
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly CommitSignal _commits = new(database.DataSource, MessagingMigrationBuilderExtensions.NotifyChannel, logger);
     private readonly OutboxOptions _options = options.Value;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        var listening = ListenForCommitsAsync(stoppingToken);
+        var listening = _commits.ListenAsync(stoppingToken);
         var backoff = TimeSpan.Zero;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -72,7 +73,7 @@ public sealed partial class OutboxRelay<TDbContext>(
                     backoff = TimeSpan.Zero;
                     if (!result.Full)
                     {
-                        await _wake.WaitAsync(_options.PollInterval, stoppingToken);
+                        await _commits.WaitAsync(_options.PollInterval, stoppingToken);
                     }
                 }
             }
@@ -260,60 +261,9 @@ public sealed partial class OutboxRelay<TDbContext>(
         }
     }
 
-    private async Task ListenForCommitsAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = await database.DataSource.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, _) => Wake();
-                await using (var listen = new NpgsqlCommand($"LISTEN {MessagingMigrationBuilderExtensions.NotifyChannel}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                }
-
-                // Rows may have been committed while nobody listened.
-                Wake();
-                while (!stoppingToken.IsCancellationRequested)
-                {
-                    await connection.WaitAsync(stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException or System.IO.IOException)
-            {
-                LogListenerLost(logger, exception.Message);
-                try
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(2), clock, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
-    }
-
-    private void Wake()
-    {
-        try
-        {
-            _wake.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already awake.
-        }
-    }
-
     public override void Dispose()
     {
-        _wake.Dispose();
+        _commits.Dispose();
         base.Dispose();
     }
 
@@ -350,6 +300,4 @@ public sealed partial class OutboxRelay<TDbContext>(
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox row {Sequence} has unknown message type {MessageType}; its aggregate is blocked until it is fixed or deleted")]
     private static partial void LogUnknownType(ILogger logger, string messageType, long sequence);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox LISTEN connection lost ({Reason}); polling until it is back")]
-    private static partial void LogListenerLost(ILogger logger, string reason);
 }

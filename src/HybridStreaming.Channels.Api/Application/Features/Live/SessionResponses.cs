@@ -1,0 +1,47 @@
+using HybridStreaming.Channels.Api.Domain;
+using HybridStreaming.Contracts;
+
+namespace HybridStreaming.Channels.Api.Application.Features.Live;
+
+public sealed record SessionAccepted(Guid SessionId, string State);
+
+public sealed record ComponentStatus(string State, string? Detail);
+
+public sealed record ChannelStatus(
+    Guid ChannelId,
+    bool IsActive,
+    Guid? SessionId,
+    string? State,
+    StreamMode? Mode,
+    string? HlsPlaybackUrl,
+    ComponentStatus? Recording,
+    ComponentStatus? Relay,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? LiveAt,
+    DateTimeOffset? EndedAt,
+    string? Reason)
+{
+    public static ChannelStatus None(Guid channelId) => new(channelId, false, null, null, null, null, null, null, null, null, null, null);
+
+    public static ChannelStatus Of(StreamSession session) => new(
+        session.ChannelId,
+        session.IsActive,
+        session.Id,
+        Words.Of(session.State),
+        session.Mode,
+        session.HlsPlaybackUrl,
+        new ComponentStatus(Words.Of(session.Recording), session.RecordingDetail),
+        new ComponentStatus(Words.Of(session.Relay), session.RelayDetail),
+        session.StartedAt,
+        session.LiveAt,
+        session.EndedAt,
+        session.Reason ?? (session.StopReason is { } stop && !session.IsActive ? $"stopped: {stop}" : null));
+}
+
+/// <summary>Enum values as the API spells them: lower-case, kebab-case (<c>NotUsed</c> → <c>not-used</c>).</summary>
+public static class Words
+{
+    public static string Of<T>(T value)
+        where T : struct, Enum =>
+        string.Concat(value.ToString().Select((c, i) => char.IsUpper(c) ? (i > 0 ? "-" : "") + char.ToLowerInvariant(c) : c.ToString()));
+}

@@ -1,0 +1,67 @@
+using HybridStreaming.Channels.Api.Domain;
+using HybridStreaming.Channels.Api.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace HybridStreaming.Channels.Api.Application;
+
+/// <summary>Loads sessions and applies transitions with optimistic concurrency.</summary>
+public sealed partial class SessionStore(ChannelsDbContext db, TimeProvider clock, ILogger<SessionStore> logger)
+{
+    private const int MaxAttempts = 5;
+
+    public Task<StreamSession?> FindActiveAsync(Guid channelId, CancellationToken cancellationToken) =>
+        db.Sessions.Where(s => s.ChannelId == channelId
+                && (s.State == SessionState.Starting || s.State == SessionState.Live || s.State == SessionState.Stopping))
+            .FirstOrDefaultAsync(cancellationToken);
+
+    public Task<StreamSession?> FindLatestAsync(Guid channelId, CancellationToken cancellationToken) =>
+        db.Sessions.AsNoTracking().Where(s => s.ChannelId == channelId).OrderByDescending(s => s.StartedAt).FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>
+    /// Applies <paramref name="transition"/> to the session and saves (its events go to the outbox in the
+    /// same commit). When another writer changed the session meanwhile, reloads and applies again, so no
+    /// event is lost to a race. Returns null when there is no such session.
+    /// </summary>
+    public async Task<Transition?> ApplyAsync(
+        Guid sessionId,
+        string what,
+        Func<StreamSession, DateTimeOffset, Transition> transition,
+        CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var session = await db.Sessions.FirstOrDefaultAsync(s => s.Id == sessionId, cancellationToken);
+            if (session is null)
+            {
+                LogUnknownSession(logger, what, sessionId);
+                return null;
+            }
+
+            var result = transition(session, clock.GetUtcNow());
+            if (!result.Applied)
+            {
+                LogIgnored(logger, what, sessionId, result.IgnoredBecause ?? "");
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return result;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
+            {
+                LogConflict(logger, what, sessionId, attempt);
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{What} for unknown session {SessionId}; ignored")]
+    private static partial void LogUnknownSession(ILogger logger, string what, Guid sessionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{What} for session {SessionId} ignored: {Because}")]
+    private static partial void LogIgnored(ILogger logger, string what, Guid sessionId, string because);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{What} for session {SessionId}: concurrent change, attempt {Attempt}; reloading")]
+    private static partial void LogConflict(ILogger logger, string what, Guid sessionId, int attempt);
+}

@@ -1,0 +1,459 @@
+using HybridStreaming.Contracts;
+using HybridStreaming.Contracts.Channels;
+
+namespace HybridStreaming.Channels.Api.Domain;
+
+public enum SessionState
+{
+    Starting,
+    Live,
+    Stopping,
+    Ended,
+    Failed,
+}
+
+public enum RecordingState
+{
+    Starting,
+    Recording,
+    Failed,
+    Stopping,
+    Stopped,
+}
+
+public enum RelayState
+{
+    /// <summary>Agora-only by the rollout policy: the relay was never asked.</summary>
+    NotUsed,
+    Starting,
+    Live,
+    Disconnected,
+    Failed,
+    Stopping,
+    Stopped,
+}
+
+/// <summary>What a transition driven by an event did: applied, or ignored with the reason (out of order, duplicate, too late).</summary>
+public readonly record struct Transition(bool Applied, string? IgnoredBecause = null)
+{
+    public static readonly Transition Done = new(true);
+
+    public static Transition Ignored(string because) => new(false, because);
+}
+
+/// <summary>
+/// One go-live of a channel: the state machine of architecture §4 and §8.1. Transitions happen only
+/// through these methods; each checks that it is legal in the current state and raises the integration
+/// events that go out through the outbox with the same commit.
+/// </summary>
+public sealed class StreamSession : IHasIntegrationEvents
+{
+    private readonly List<IIntegrationEvent> _events = [];
+
+    private StreamSession()
+    {
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid ChannelId { get; private set; }
+
+    public string SellerId { get; private set; } = "";
+
+    public uint SellerUid { get; private set; }
+
+    public string AgoraChannelName { get; private set; } = "";
+
+    /// <summary>What the rollout decided at go-live.</summary>
+    public StreamMode RequestedMode { get; private set; }
+
+    /// <summary>What buyers get: agora-only when the rollout said so or the relay failed.</summary>
+    public StreamMode Mode { get; private set; }
+
+    public SessionState State { get; private set; }
+
+    public RecordingState Recording { get; private set; }
+
+    public RelayState Relay { get; private set; }
+
+    /// <summary>Why the session is agora-only, ended early or failed — in words an operator can act on.</summary>
+    public string? Reason { get; private set; }
+
+    public string? RecordingDetail { get; private set; }
+
+    public string? RelayDetail { get; private set; }
+
+    public string? StopReason { get; private set; }
+
+    public string? HlsPlaybackUrl { get; private set; }
+
+    public string? LiveInputUid { get; private set; }
+
+    public string? RecordingResourceId { get; private set; }
+
+    public string? RecordingSid { get; private set; }
+
+    public decimal? RecordingMinutes { get; private set; }
+
+    public int RecordingFileCount { get; private set; }
+
+    public decimal? RelayMinutes { get; private set; }
+
+    public DateTimeOffset StartedAt { get; private set; }
+
+    public DateTimeOffset? LiveAt { get; private set; }
+
+    public DateTimeOffset? StopRequestedAt { get; private set; }
+
+    public DateTimeOffset? EndedAt { get; private set; }
+
+    /// <summary>Until when recording and relay may take to confirm the start.</summary>
+    public DateTimeOffset? StartDeadline { get; private set; }
+
+    /// <summary>Until when the workers may take to confirm the stop.</summary>
+    public DateTimeOffset? StopDeadline { get; private set; }
+
+    /// <summary>Set while the seller is out of the Agora channel: when the session stops unless they return.</summary>
+    public DateTimeOffset? GraceDeadline { get; private set; }
+
+    /// <summary>Order of the last seller presence event applied (NCS <c>clientSeq</c>), to ignore stale ones.</summary>
+    public long SellerPresenceSequence { get; private set; }
+
+    /// <summary>Optimistic concurrency token (Postgres xmin).</summary>
+    public uint Version { get; private set; }
+
+    public bool IsActive => State is SessionState.Starting or SessionState.Live or SessionState.Stopping;
+
+    public IReadOnlyList<IIntegrationEvent> PendingEvents => _events;
+
+    public void ClearPendingEvents() => _events.Clear();
+
+    public static StreamSession Start(
+        Channel channel,
+        uint sellerUid,
+        StreamMode mode,
+        string? agoraOnlyReason,
+        DateTimeOffset now,
+        TimeSpan startDeadline)
+    {
+        var session = new StreamSession
+        {
+            Id = Guid.CreateVersion7(now),
+            ChannelId = channel.Id,
+            SellerId = channel.SellerId,
+            SellerUid = sellerUid,
+            AgoraChannelName = channel.AgoraChannelName,
+            RequestedMode = mode,
+            Mode = mode,
+            State = SessionState.Starting,
+            Recording = RecordingState.Starting,
+            Relay = mode == StreamMode.Hybrid ? RelayState.Starting : RelayState.NotUsed,
+            Reason = mode == StreamMode.AgoraOnly ? agoraOnlyReason : null,
+            StartedAt = now,
+            StartDeadline = now + startDeadline,
+        };
+        session.Raise(new StreamStartRequested(session.Id, session.ChannelId, now, session.AgoraChannelName, sellerUid, mode));
+        return session;
+    }
+
+    public Transition OnRecordingStarted(string resourceId, string sid, DateTimeOffset now)
+    {
+        if (!IsActive || Recording is RecordingState.Stopping or RecordingState.Stopped)
+        {
+            return Transition.Ignored($"recording started after the session moved to {State}");
+        }
+
+        Recording = RecordingState.Recording;
+        RecordingDetail = null;
+        RecordingResourceId = resourceId;
+        RecordingSid = sid;
+        TryGoLive(now);
+        return Transition.Done;
+    }
+
+    public Transition OnRecordingFailed(string reason, DateTimeOffset now)
+    {
+        if (State != SessionState.Starting && State != SessionState.Live)
+        {
+            return Transition.Ignored($"recording failure reported while {State}");
+        }
+
+        // A recording failure never blocks going live: it shows as recording.state = failed.
+        Recording = RecordingState.Failed;
+        RecordingDetail = reason;
+        TryGoLive(now);
+        return Transition.Done;
+    }
+
+    public Transition OnRelayStarted(string liveInputUid, string hlsPlaybackUrl, DateTimeOffset now)
+    {
+        LiveInputUid = liveInputUid;
+        if (State != SessionState.Starting || Mode != StreamMode.Hybrid)
+        {
+            RelayDetail = $"the relay started after the session had moved on ({State}, {Mode}); it is torn down at stop";
+            return Transition.Ignored("relay started too late");
+        }
+
+        Relay = RelayState.Live;
+        RelayDetail = null;
+        HlsPlaybackUrl = hlsPlaybackUrl;
+        TryGoLive(now);
+        return Transition.Done;
+    }
+
+    public Transition OnRelayFailed(string reason, DateTimeOffset now)
+    {
+        if (State != SessionState.Starting || RequestedMode != StreamMode.Hybrid)
+        {
+            RelayDetail = reason;
+            return Transition.Ignored($"relay failure reported while {State}");
+        }
+
+        FallBackToAgoraOnly($"The CDN relay failed: {reason} Buyers are served from Agora.");
+        Relay = RelayState.Failed;
+        RelayDetail = reason;
+        TryGoLive(now);
+        return Transition.Done;
+    }
+
+    /// <summary>The start deadline passed: whatever has not confirmed is given up on, and the session goes live anyway.</summary>
+    public Transition OnStartDeadlinePassed(DateTimeOffset now)
+    {
+        if (State != SessionState.Starting || StartDeadline > now)
+        {
+            return Transition.Ignored("not starting, or the deadline has not passed");
+        }
+
+        var waited = StartDeadline!.Value - StartedAt;
+        if (Mode == StreamMode.Hybrid && Relay != RelayState.Live)
+        {
+            FallBackToAgoraOnly($"The CDN relay did not start within {waited.TotalSeconds:0} s. Buyers are served from Agora.");
+            Relay = RelayState.Failed;
+            RelayDetail = $"no confirmation within {waited.TotalSeconds:0} s";
+        }
+
+        if (Recording == RecordingState.Starting)
+        {
+            Recording = RecordingState.Failed;
+            RecordingDetail = $"no confirmation within {waited.TotalSeconds:0} s (it may still start)";
+        }
+
+        TryGoLive(now);
+        return Transition.Done;
+    }
+
+    /// <summary>Seller, admin or an expired grace period stops the session.</summary>
+    public Result<StreamSession> RequestStop(string reason, DateTimeOffset now, TimeSpan stopDeadline)
+    {
+        if (State == SessionState.Stopping)
+        {
+            return this; // already stopping: the same answer again
+        }
+
+        if (State is not (SessionState.Starting or SessionState.Live))
+        {
+            return Error.Conflict("The stream is not live.", $"Session {Id} is {State.ToString().ToLowerInvariant()}.");
+        }
+
+        State = SessionState.Stopping;
+        StopReason = reason;
+        StopRequestedAt = now;
+        StopDeadline = now + stopDeadline;
+        StartDeadline = null;
+        GraceDeadline = null;
+        if (Recording != RecordingState.Stopped)
+        {
+            Recording = RecordingState.Stopping;
+        }
+
+        if (RequestedMode == StreamMode.Hybrid && Relay != RelayState.Stopped)
+        {
+            // The relay tears down whatever it created, even after a failure, and says so.
+            Relay = RelayState.Stopping;
+        }
+
+        Raise(new StreamStopRequested(Id, ChannelId, now, reason));
+        return this;
+    }
+
+    public Transition OnRecordingStopped(decimal minutes, int fileCount, DateTimeOffset now)
+    {
+        if (State is SessionState.Ended or SessionState.Failed)
+        {
+            return Transition.Ignored($"recording stopped after the session {State.ToString().ToLowerInvariant()}");
+        }
+
+        Recording = RecordingState.Stopped;
+        RecordingMinutes = minutes;
+        RecordingFileCount = fileCount;
+        TryEnd(now);
+        return Transition.Done;
+    }
+
+    public Transition OnRelayStopped(decimal minutes, DateTimeOffset now)
+    {
+        if (State is SessionState.Ended or SessionState.Failed)
+        {
+            return Transition.Ignored($"relay stopped after the session {State.ToString().ToLowerInvariant()}");
+        }
+
+        Relay = RelayState.Stopped;
+        RelayMinutes = minutes;
+        TryEnd(now);
+        return Transition.Done;
+    }
+
+    /// <summary>The stop was not confirmed in time: the session ends anyway, saying what did not confirm.</summary>
+    public Transition OnStopDeadlinePassed(DateTimeOffset now)
+    {
+        if (State != SessionState.Stopping || StopDeadline > now)
+        {
+            return Transition.Ignored("not stopping, or the deadline has not passed");
+        }
+
+        var missing = new List<string>();
+        if (Recording != RecordingState.Stopped)
+        {
+            missing.Add("recording");
+        }
+
+        if (Relay is not (RelayState.Stopped or RelayState.NotUsed))
+        {
+            missing.Add("relay");
+        }
+
+        End(now, $"Stop not confirmed in time by: {string.Join(", ", missing)}. Check the worker logs; provider resources may need manual cleanup.");
+        return Transition.Done;
+    }
+
+    public Transition OnSellerLeft(uint uid, long sequence, string reason, DateTimeOffset now, TimeSpan grace)
+    {
+        if (uid != SellerUid || State is not (SessionState.Starting or SessionState.Live))
+        {
+            return Transition.Ignored("not the seller of an active session");
+        }
+
+        if (sequence < SellerPresenceSequence)
+        {
+            return Transition.Ignored("an older presence event than the last one applied");
+        }
+
+        SellerPresenceSequence = sequence;
+        if (GraceDeadline is not null)
+        {
+            return Transition.Ignored("the seller is already away");
+        }
+
+        GraceDeadline = now + grace;
+        Raise(new SellerLeftChannel(Id, ChannelId, now, AgoraChannelName, uid, reason));
+        return Transition.Done;
+    }
+
+    public Transition OnSellerJoined(uint uid, long sequence, DateTimeOffset now)
+    {
+        if (uid != SellerUid || State is not (SessionState.Starting or SessionState.Live))
+        {
+            return Transition.Ignored("not the seller of an active session");
+        }
+
+        if (sequence < SellerPresenceSequence)
+        {
+            return Transition.Ignored("an older presence event than the last one applied");
+        }
+
+        SellerPresenceSequence = sequence;
+        if (GraceDeadline is null)
+        {
+            return Transition.Ignored("the seller was not away");
+        }
+
+        GraceDeadline = null;
+        Raise(new SellerRejoinedChannel(Id, ChannelId, now, AgoraChannelName, uid));
+        return Transition.Done;
+    }
+
+    /// <summary>The seller stayed away for the whole grace period: stop, as if they had pressed stop.</summary>
+    public Transition OnGraceExpired(DateTimeOffset now, TimeSpan stopDeadline)
+    {
+        if (GraceDeadline is null || GraceDeadline > now || State is not (SessionState.Starting or SessionState.Live))
+        {
+            return Transition.Ignored("no grace period has expired");
+        }
+
+        RequestStop("grace-expired", now, stopDeadline);
+        return Transition.Done;
+    }
+
+    public Transition OnRelayInputDisconnected(string status, DateTimeOffset now)
+    {
+        if (Relay != RelayState.Live || State is not (SessionState.Live or SessionState.Starting))
+        {
+            return Transition.Ignored($"relay is {Relay}");
+        }
+
+        Relay = RelayState.Disconnected;
+        RelayDetail = $"the live input reported {status}";
+        Raise(new RelayInputDisconnected(Id, ChannelId, now, LiveInputUid ?? "", status));
+        return Transition.Done;
+    }
+
+    public Transition OnRelayInputConnected()
+    {
+        if (Relay != RelayState.Disconnected)
+        {
+            return Transition.Ignored($"relay is {Relay}");
+        }
+
+        Relay = RelayState.Live;
+        RelayDetail = null;
+        return Transition.Done;
+    }
+
+    private void FallBackToAgoraOnly(string reason)
+    {
+        Mode = StreamMode.AgoraOnly;
+        HlsPlaybackUrl = null;
+        Reason = reason;
+    }
+
+    private void TryGoLive(DateTimeOffset now)
+    {
+        var recordingAnswered = Recording is RecordingState.Recording or RecordingState.Failed;
+        var relayReady = Mode == StreamMode.AgoraOnly || Relay == RelayState.Live;
+        if (State != SessionState.Starting || !recordingAnswered || !relayReady)
+        {
+            return;
+        }
+
+        State = SessionState.Live;
+        LiveAt = now;
+        StartDeadline = null;
+        Raise(new StreamWentLive(Id, ChannelId, now, Mode, HlsPlaybackUrl));
+    }
+
+    private void TryEnd(DateTimeOffset now)
+    {
+        var relayDone = Relay is RelayState.Stopped or RelayState.NotUsed;
+        if (State == SessionState.Stopping && Recording == RecordingState.Stopped && relayDone)
+        {
+            End(now, null);
+        }
+    }
+
+    private void End(DateTimeOffset now, string? problem)
+    {
+        State = SessionState.Ended;
+        EndedAt = now;
+        StopDeadline = null;
+        GraceDeadline = null;
+        if (problem is not null)
+        {
+            Reason = problem;
+        }
+
+        var liveSeconds = LiveAt is { } live ? (long)Math.Max(0, (now - live).TotalSeconds) : 0;
+        Raise(new StreamEnded(Id, ChannelId, now, Mode, liveSeconds, StopReason ?? "unknown"));
+    }
+
+    private void Raise(IIntegrationEvent integrationEvent) => _events.Add(integrationEvent);
+}
