@@ -7,6 +7,7 @@ return name switch
 {
     "apphost-startup" => await AppHostStartupBenchmark.RunAsync(options),
     "outbox" => await OutboxBenchmark.RunAsync(options),
+    "go-live" => await GoLiveBenchmark.RunAsync(options),
     _ => Help(),
 };
 
@@ -18,6 +19,8 @@ static int Help()
           outbox [--events=20000] [--rate=200] [--seconds=30]
                                                      relay throughput from a full outbox, and commit->consumer
                                                      latency p50/p99 at a steady rate
+          go-live [--sessions=100] [--media-runs=5]  go-live -> live p50/p95 for simultaneous sessions (no media),
+                                                     and go-live -> first playable HLS segment (media)
         """);
     return 0;
 }

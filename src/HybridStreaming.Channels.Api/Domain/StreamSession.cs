@@ -297,6 +297,11 @@ public sealed class StreamSession : IHasIntegrationEvents
             return Transition.Ignored($"relay stopped after the session {State.ToString().ToLowerInvariant()}");
         }
 
+        if (Relay == RelayState.NotUsed)
+        {
+            return Transition.Ignored("the relay is not used by this agora-only session");
+        }
+
         Relay = RelayState.Stopped;
         RelayMinutes = minutes;
         TryEnd(now);

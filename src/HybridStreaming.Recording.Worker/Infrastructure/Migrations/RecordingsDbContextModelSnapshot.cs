@@ -114,6 +114,149 @@ namespace HybridStreaming.Recording.Worker.Infrastructure.Migrations
 
                     b.ToTable("outbox_messages", (string)null);
                 });
+
+            modelBuilder.Entity("HybridStreaming.Recording.Worker.Domain.RecordingTask", b =>
+                {
+                    b.Property<Guid>("SessionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<Guid>("ChannelId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("channel_id");
+
+                    b.Property<string>("ChannelName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("channel_name");
+
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("failure_reason");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.Property<decimal>("Minutes")
+                        .HasPrecision(12, 3)
+                        .HasColumnType("numeric(12,3)")
+                        .HasColumnName("minutes");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<long>("RecorderUid")
+                        .HasColumnType("bigint")
+                        .HasColumnName("recorder_uid");
+
+                    b.Property<DateTimeOffset?>("RecordingSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recording_since");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
+                    b.Property<DateTimeOffset?>("ResourceAcquiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resource_acquired_at");
+
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("resource_id");
+
+                    b.Property<string>("Sid")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("sid");
+
+                    b.Property<DateTimeOffset>("StartGiveUpAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("start_give_up_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<bool>("StopRequested")
+                        .HasColumnType("boolean")
+                        .HasColumnName("stop_requested");
+
+                    b.Property<DateTimeOffset?>("StoppedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("stopped_at");
+
+                    b.Property<string>("Tier")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("tier");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("SessionId")
+                        .HasName("pk_recording_tasks");
+
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("ix_recording_tasks_next_attempt_at")
+                        .HasFilter("next_attempt_at IS NOT NULL");
+
+                    b.ToTable("recording_tasks", (string)null);
+                });
+
+            modelBuilder.Entity("HybridStreaming.Recording.Worker.Domain.RecordingTask", b =>
+                {
+                    b.OwnsMany("HybridStreaming.Contracts.RecordingFile", "Files", b1 =>
+                        {
+                            b1.Property<Guid>("RecordingTaskSessionId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<string>("FileName")
+                                .IsRequired();
+
+                            b1.Property<string>("Kind")
+                                .IsRequired();
+
+                            b1.Property<long?>("SizeBytes");
+
+                            b1.HasKey("RecordingTaskSessionId", "__synthesizedOrdinal");
+
+                            b1.ToTable("recording_tasks");
+
+                            b1
+                                .ToJson("files")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("RecordingTaskSessionId")
+                                .HasConstraintName("fk_recording_tasks_recording_tasks_recording_task_session_id");
+                        });
+
+                    b.Navigation("Files");
+                });
 #pragma warning restore 612, 618
         }
     }

@@ -114,6 +114,115 @@ namespace HybridStreaming.Relay.Worker.Infrastructure.Migrations
 
                     b.ToTable("outbox_messages", (string)null);
                 });
+
+            modelBuilder.Entity("HybridStreaming.Relay.Worker.Domain.RelayTask", b =>
+                {
+                    b.Property<Guid>("SessionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<Guid>("ChannelId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("channel_id");
+
+                    b.Property<string>("ChannelName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("channel_name");
+
+                    b.Property<string>("ConverterId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("converter_id");
+
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("failure_reason");
+
+                    b.Property<string>("HlsPlaybackUrl")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("hls_playback_url");
+
+                    b.Property<bool>("InputDeleted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("input_deleted");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.Property<string>("LiveInputUid")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("live_input_uid");
+
+                    b.Property<DateTimeOffset?>("LiveSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("live_since");
+
+                    b.Property<decimal>("Minutes")
+                        .HasPrecision(12, 3)
+                        .HasColumnType("numeric(12,3)")
+                        .HasColumnName("minutes");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
+                    b.Property<long>("SellerUid")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seller_uid");
+
+                    b.Property<DateTimeOffset>("StartGiveUpAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("start_give_up_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<bool>("StopRequested")
+                        .HasColumnType("boolean")
+                        .HasColumnName("stop_requested");
+
+                    b.Property<DateTimeOffset?>("StoppedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("stopped_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("SessionId")
+                        .HasName("pk_relay_tasks");
+
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("ix_relay_tasks_next_attempt_at")
+                        .HasFilter("next_attempt_at IS NOT NULL");
+
+                    b.ToTable("relay_tasks", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }

@@ -5,7 +5,8 @@ namespace HybridStreaming.Channels.Api.Application.Features.Live;
 
 public sealed record SessionAccepted(Guid SessionId, string State);
 
-public sealed record ComponentStatus(string State, string? Detail);
+/// <param name="Minutes">Usage the worker reported when it stopped.</param>
+public sealed record ComponentStatus(string State, string? Detail, decimal? Minutes);
 
 public sealed record ChannelStatus(
     Guid ChannelId,
@@ -30,8 +31,8 @@ public sealed record ChannelStatus(
         Words.Of(session.State),
         session.Mode,
         session.HlsPlaybackUrl,
-        new ComponentStatus(Words.Of(session.Recording), session.RecordingDetail),
-        new ComponentStatus(Words.Of(session.Relay), session.RelayDetail),
+        new ComponentStatus(Words.Of(session.Recording), session.RecordingDetail, session.RecordingMinutes),
+        new ComponentStatus(Words.Of(session.Relay), session.RelayDetail, session.RelayMinutes),
         session.StartedAt,
         session.LiveAt,
         session.EndedAt,

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Net;
+using HybridStreaming.AppHost.Hosting;
+using HybridStreaming.AppHost.Testing;
+using HybridStreaming.ServiceDefaults;
+using HybridStreaming.Testing;
+
+namespace HybridStreaming.Benchmarks;
+
+/// <summary>
+/// Orchestration speed through the gateway on the whole topology (emulators in default mode):
+/// <list type="bullet">
+/// <item>N simultaneous go-lives without media: go-live → <c>live</c> per session (the server's own
+/// <c>liveAt − startedAt</c>, so polling adds no error) and until all N are live;</item>
+/// <item>with media: go-live request → the first segment is playable from the HLS URL.</item>
+/// </list>
+/// </summary>
+public static class GoLiveBenchmark
+{
+    public static async Task<int> RunAsync(BenchmarkOptions options)
+    {
+        var sessions = options.Int("sessions", 100);
+        var mediaRuns = options.Int("media-runs", 5);
+        await MeasureOrchestrationAsync(sessions);
+        if (mediaRuns > 0)
+        {
+            await MeasureFirstSegmentAsync(mediaRuns);
+        }
+
+        return 0;
+    }
+
+    private static async Task MeasureOrchestrationAsync(int count)
+    {
+        await using var system = await StartAsync(media: false);
+        var scenarios = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => system.PrepareAsync()));
+
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(scenarios.Select(s => system.Gateway.GoLiveAsync(s.Token, s.Channel.Id)));
+        var live = await Task.WhenAll(scenarios.Select(s => system.Gateway.WaitForStatusAsync(
+            s.Token, s.Channel.Id, st => st.State is "live" or "ended" or "failed", TimeSpan.FromMinutes(2), "live")));
+        var allLive = Stopwatch.GetElapsedTime(started).TotalSeconds;
+
+        var times = live.Select(s => (s.LiveAt!.Value - s.StartedAt!.Value).TotalMilliseconds).Order().ToList();
+        Console.WriteLine($"{count} simultaneous go-lives (no media): {live.Count(s => s.Mode == "hybrid")} hybrid, {live.Count(s => s.State == "live")} live");
+        Figures.Print("go_live_to_live_p50", Figures.Percentile(times, 50), "ms");
+        Figures.Print("go_live_to_live_p95", Figures.Percentile(times, 95), "ms");
+        Figures.Print("go_live_to_live_max", times[^1], "ms");
+        Figures.Print("all_sessions_live_after", allLive, "s");
+        await Task.WhenAll(scenarios.Select(s => system.Gateway.StopAsync(s.Token, s.Channel.Id)));
+    }
+
+    private static async Task MeasureFirstSegmentAsync(int runs)
+    {
+        await using var system = await StartAsync(media: true);
+        using var cdn = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var firstSegment = new List<double>();
+        for (var run = 0; run < runs; run++)
+        {
+            var scenario = await system.PrepareAsync();
+            var started = Stopwatch.GetTimestamp();
+            await system.Gateway.GoLiveAsync(scenario.Token, scenario.Channel.Id);
+            var live = await system.Gateway.WaitForStatusAsync(scenario.Token, scenario.Channel.Id, s => s.State is "live" or "ended", TimeSpan.FromMinutes(1), "live");
+            if (live.HlsPlaybackUrl is null)
+            {
+                Console.WriteLine($"run {run + 1}: no HLS ({live.Mode}: {live.Reason})");
+                continue;
+            }
+
+            var playlist = new Uri(live.HlsPlaybackUrl);
+            while (true)
+            {
+                using var response = await cdn.GetAsync(playlist);
+                var text = response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadAsStringAsync() : "";
+                var segment = text.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0 && !l.StartsWith('#'));
+                if (segment is not null && (await cdn.GetAsync(new Uri(playlist, segment))).IsSuccessStatusCode)
+                {
+                    break;
+                }
+
+                await Task.Delay(50);
+            }
+
+            firstSegment.Add(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            Console.WriteLine($"run {run + 1}: first playable segment after {firstSegment[^1]:0.00} s");
+            await system.Gateway.StopAsync(scenario.Token, scenario.Channel.Id);
+        }
+
+        firstSegment.Sort();
+        Figures.Print("go_live_to_first_segment_median", Figures.Percentile(firstSegment, 50), "s");
+        Figures.Print("go_live_to_first_segment_max", firstSegment.Count > 0 ? firstSegment[^1] : double.NaN, "s");
+    }
+
+    private static async Task<BenchSystem> StartAsync(bool media)
+    {
+        var builder = DistributedApplicationTestingBuilder.Create(configuration: new Dictionary<string, string?>
+        {
+            ["EMULATOR_MEDIA"] = media ? "on" : "off",
+        });
+        builder.Project(KnownResources.Gateway).WithEnvironment("GATEWAY_RATE_LIMIT_PER_SECOND", "100000");
+        var app = await builder.StartAsync(TimeSpan.FromMinutes(4));
+        return new BenchSystem(app);
+    }
+
+    private sealed class BenchSystem(DistributedApplication app) : IAsyncDisposable
+    {
+        public GatewayClient Gateway { get; } = new(new HttpClient { BaseAddress = app.GetEndpoint(KnownResources.Gateway), Timeout = TimeSpan.FromSeconds(60) });
+
+        private EmulatorClient Agora { get; } = new(new HttpClient { BaseAddress = app.GetEndpoint(KnownResources.AgoraEmulator) });
+
+        public async Task<(string Token, ChannelDto Channel)> PrepareAsync()
+        {
+            var token = await Gateway.TokenAsync("bench-" + Guid.NewGuid().ToString("N")[..8], "seller");
+            var channel = await Gateway.CreateChannelAsync(token, "benchmark channel");
+            var rtc = await Gateway.RtcTokenAsync(token, channel.Id);
+            await Agora.JoinBroadcasterAsync(rtc.ChannelName, rtc.Uid, rtc.Token);
+            return (token, channel);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Gateway.Http.Dispose();
+            Agora.Http.Dispose();
+            await app.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,145 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace HybridStreaming.Messaging.Database;
+
+/// <summary>
+/// Drives rows of a task table (columns <c>next_attempt_at</c>, <c>lease_until</c>) through their
+/// steps: claims due rows with a lease (<c>FOR UPDATE SKIP LOCKED</c>, so replicas share the work and a
+/// crashed worker's rows come back when the lease ends), processes them concurrently, and sleeps until
+/// the next row is due or a commit wakes it (<see cref="CommitSignal"/> on the table's trigger).
+/// Long provider calls run outside any database transaction.
+/// </summary>
+public abstract partial class DueTaskProcessor<TDbContext>(
+    ServiceDatabase<TDbContext> database,
+    IServiceScopeFactory scopes,
+    TimeProvider clock,
+    ILogger logger) : BackgroundService
+{
+    private CommitSignal? _signal;
+
+    /// <summary>The table, e.g. <c>recording_tasks</c>.</summary>
+    protected abstract string Table { get; }
+
+    /// <summary>Its key column (a uuid), e.g. <c>session_id</c>.</summary>
+    protected abstract string KeyColumn { get; }
+
+    /// <summary>The NOTIFY channel its trigger signals (see <see cref="MessagingMigrationBuilderExtensions.CreateNotifyTrigger"/>).</summary>
+    protected abstract string NotifyChannel { get; }
+
+    protected virtual int BatchSize => 32;
+
+    protected virtual int MaxConcurrency => 16;
+
+    /// <summary>How long a claimed row belongs to this processor: longer than one step can take.</summary>
+    protected virtual TimeSpan LeaseDuration => TimeSpan.FromSeconds(90);
+
+    protected virtual TimeSpan PollInterval => TimeSpan.FromSeconds(1);
+
+    /// <summary>One step of one task, in its own DI scope.</summary>
+    protected abstract Task ProcessAsync(IServiceProvider services, Guid key, CancellationToken cancellationToken);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        _signal = new CommitSignal(database.DataSource, NotifyChannel, logger);
+        var listening = _signal.ListenAsync(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var claimed = await ClaimAsync(stoppingToken);
+                await Parallel.ForEachAsync(
+                    claimed,
+                    new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrency, CancellationToken = stoppingToken },
+                    async (key, ct) =>
+                    {
+                        await using var scope = scopes.CreateAsyncScope();
+                        try
+                        {
+                            await ProcessAsync(scope.ServiceProvider, key, ct);
+                        }
+                        catch (Exception exception) when (exception is not OperationCanceledException)
+                        {
+                            // The lease runs out and the step is tried again.
+                            LogStepFailed(logger, exception, Table, key);
+                        }
+                    });
+                if (claimed.Count >= BatchSize)
+                {
+                    continue;
+                }
+
+                await _signal.WaitAsync(await UntilNextDueAsync(stoppingToken), stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                LogLoopFailed(logger, exception, Table);
+                await Task.Delay(PollInterval, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+
+        await listening;
+    }
+
+    /// <summary>Wakes the loop now (after a local change that the trigger will also announce).</summary>
+    public void Wake() => _signal?.Wake();
+
+    private async Task<List<Guid>> ClaimAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var command = database.DataSource.CreateCommand($"""
+            UPDATE {Table} SET lease_until = @until
+            WHERE {KeyColumn} IN (
+              SELECT {KeyColumn} FROM {Table}
+              WHERE next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now)
+              ORDER BY next_attempt_at
+              LIMIT @batch
+              FOR UPDATE SKIP LOCKED)
+            RETURNING {KeyColumn}
+            """);
+        command.Parameters.AddWithValue("until", now + LeaseDuration);
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("batch", BatchSize);
+        var keys = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(reader.GetGuid(0));
+        }
+
+        return keys;
+    }
+
+    private async Task<TimeSpan> UntilNextDueAsync(CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand(
+            $"SELECT min(greatest(next_attempt_at, coalesce(lease_until, next_attempt_at))) FROM {Table} WHERE next_attempt_at IS NOT NULL");
+        var next = await command.ExecuteScalarAsync(cancellationToken);
+        if (next is not DateTime due)
+        {
+            return PollInterval;
+        }
+
+        var wait = new DateTimeOffset(DateTime.SpecifyKind(due, DateTimeKind.Utc)) - clock.GetUtcNow();
+        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait < PollInterval ? wait : PollInterval;
+    }
+
+    public override void Dispose()
+    {
+        _signal?.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A step of {Table} task {Key} failed; it is retried when its lease ends")]
+    private static partial void LogStepFailed(ILogger logger, Exception exception, string table, Guid key);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Table} processor loop failed; retrying")]
+    private static partial void LogLoopFailed(ILogger logger, Exception exception, string table);
+}

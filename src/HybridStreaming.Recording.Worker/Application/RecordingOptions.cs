@@ -1,0 +1,17 @@
+namespace HybridStreaming.Recording.Worker.Application;
+
+/// <summary>Timing of the recording tasks (configuration section <c>Recording</c>).</summary>
+public sealed class RecordingOptions
+{
+    /// <summary>How long a recording may take to start before it is reported as failed (it never blocks going live).</summary>
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Between <c>query</c> calls while the recorder starts.</summary>
+    public TimeSpan QueryInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>A resourceId is valid five minutes; older ones are acquired again.</summary>
+    public TimeSpan ResourceLifetime { get; set; } = TimeSpan.FromMinutes(4.5);
+
+    /// <summary>Attempts to confirm a stop before reporting it stopped without files.</summary>
+    public int StopAttempts { get; set; } = 8;
+}

@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace HybridStreaming.Testing;
+
+public sealed record ChannelDto(Guid Id, string Title, string Description, string SellerId, string AgoraChannelName);
+
+public sealed record ComponentDto(string State, string? Detail, decimal? Minutes);
+
+public sealed record StatusDto(
+    Guid ChannelId,
+    bool IsActive,
+    Guid? SessionId,
+    string? State,
+    string? Mode,
+    string? HlsPlaybackUrl,
+    ComponentDto? Recording,
+    ComponentDto? Relay,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? LiveAt,
+    DateTimeOffset? EndedAt,
+    string? Reason);
+
+public sealed record RtcTokenDto(string AppId, string ChannelName, uint Uid, string Token, DateTimeOffset ExpiresAt, string Role);
+
+public sealed record PlaybackDto(Guid SessionId, string Mode, string? HlsUrl, string? AppId, string? ChannelName);
+
+public sealed record SessionAcceptedDto(Guid SessionId, string State);
+
+/// <summary>The public API as the seller and buyer apps use it: everything through the gateway.</summary>
+public sealed class GatewayClient(HttpClient http)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public HttpClient Http { get; } = http;
+
+    /// <summary>A Development access token from the gateway's <c>/api/dev/token</c>.</summary>
+    public async Task<string> TokenAsync(string userId, string role)
+    {
+        using var response = await Http.PostAsJsonAsync("/api/dev/token", new { userId, role });
+        await EnsureAsync(response, HttpStatusCode.OK);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("accessToken").GetString()!;
+    }
+
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, options: Json);
+        }
+
+        return await Http.SendAsync(request);
+    }
+
+    public async Task<ChannelDto> CreateChannelAsync(string token, string title, string description = "")
+    {
+        using var response = await SendAsync(HttpMethod.Post, "/api/channels", token, new { title, description });
+        return await ReadAsync<ChannelDto>(response, HttpStatusCode.Created);
+    }
+
+    public async Task<SessionAcceptedDto> GoLiveAsync(string token, Guid channelId)
+    {
+        using var response = await SendAsync(HttpMethod.Post, $"/api/channels/{channelId}/live", token);
+        return await ReadAsync<SessionAcceptedDto>(response, HttpStatusCode.Accepted);
+    }
+
+    public async Task<SessionAcceptedDto> StopAsync(string token, Guid channelId)
+    {
+        using var response = await SendAsync(HttpMethod.Delete, $"/api/channels/{channelId}/live", token);
+        return await ReadAsync<SessionAcceptedDto>(response, HttpStatusCode.Accepted);
+    }
+
+    public async Task<StatusDto> StatusAsync(string token, Guid channelId)
+    {
+        using var response = await SendAsync(HttpMethod.Get, $"/api/channels/{channelId}/status", token);
+        return await ReadAsync<StatusDto>(response, HttpStatusCode.OK);
+    }
+
+    public async Task<RtcTokenDto> RtcTokenAsync(string token, Guid channelId)
+    {
+        using var response = await SendAsync(HttpMethod.Post, $"/api/channels/{channelId}/rtc-token", token);
+        return await ReadAsync<RtcTokenDto>(response, HttpStatusCode.OK);
+    }
+
+    public async Task<PlaybackDto> PlaybackAsync(string token, Guid channelId)
+    {
+        using var response = await SendAsync(HttpMethod.Get, $"/api/channels/{channelId}/playback", token);
+        return await ReadAsync<PlaybackDto>(response, HttpStatusCode.OK);
+    }
+
+    /// <summary>Polls the status until <paramref name="done"/> holds (generous timeouts: figures come from benchmarks).</summary>
+    public Task<StatusDto> WaitForStatusAsync(string token, Guid channelId, Func<StatusDto, bool> done, TimeSpan timeout, string what) =>
+        Eventually.ValueAsync(() => StatusAsync(token, channelId), done, timeout, what);
+
+    public static async Task<T> ReadAsync<T>(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        await EnsureAsync(response, expected);
+        return (await response.Content.ReadFromJsonAsync<T>(Json))!;
+    }
+
+    public static async Task EnsureAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        if (response.StatusCode != expected)
+        {
+            throw new HttpRequestException(
+                $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}, expected {(int)expected}: {await response.Content.ReadAsStringAsync()}",
+                null,
+                response.StatusCode);
+        }
+    }
+}
