@@ -59,7 +59,7 @@ public static class AgoraServiceCollectionExtensions
                 client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
                     "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.CustomerId}:{options.CustomerSecret}")));
             })
-            .RedactLoggedHeaders(static _ => true)
+            .AddProviderHttpLogging(ProviderName)
             .AddProviderResilienceHandler(ProviderName, AgoraFailureClassifier.IsTransientResponseAsync);
 
         services.TryAddTransient(provider => ActivatorUtilities.CreateInstance<CloudRecordingClient>(

@@ -54,7 +54,7 @@ public static class CloudflareServiceCollectionExtensions
                 client.Timeout = resilience.TotalTimeout + TimeSpan.FromSeconds(5);
                 client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiToken);
             })
-            .RedactLoggedHeaders(static _ => true)
+            .AddProviderHttpLogging(ProviderName)
             .AddProviderResilienceHandler(ProviderName, CloudflareFailureClassifier.IsTransientResponseAsync);
         return services;
     }
