@@ -25,7 +25,7 @@ internal static class Extensions
         builder.Services.AddHybridCache();
         builder.AddMessaging<ChannelsDbContext>("channels", bus => bus.AddConsumers(typeof(Extensions).Assembly));
         builder.AddJwtAuthentication();
-        builder.AddAgora();
+        builder.AddProviderIntegration();
 
         builder.Services.AddMediator(mediator =>
         {
@@ -38,6 +38,7 @@ internal static class Extensions
         builder.Services.AddScoped<ICurrentUser, HttpCurrentUser>();
         builder.Services.AddScoped<SessionStore>();
         builder.Services.AddScoped<RtcIdentities>();
+        builder.Services.AddScoped<Application.Features.Webhooks.WebhookReceipts>();
         builder.Services.AddSingleton<PlaybackCache>();
         builder.Services.AddHostedService<SessionDeadlineSweeper>();
     }

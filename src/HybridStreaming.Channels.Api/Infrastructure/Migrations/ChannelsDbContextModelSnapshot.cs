@@ -22,6 +22,277 @@ namespace HybridStreaming.Channels.Api.Infrastructure.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("HybridStreaming.Channels.Api.Domain.Channel", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("description");
+
+                    b.Property<string>("SellerId")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("seller_id");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("title");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_channels");
+
+                    b.HasIndex("SellerId")
+                        .HasDatabaseName("ix_channels_seller_id");
+
+                    b.ToTable("channels", (string)null);
+                });
+
+            modelBuilder.Entity("HybridStreaming.Channels.Api.Domain.RtcIdentity", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("Uid")
+                        .HasColumnType("bigint")
+                        .HasColumnName("uid");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_rtc_identities");
+
+                    b.HasIndex("Uid")
+                        .IsUnique()
+                        .HasDatabaseName("ix_rtc_identities_uid");
+
+                    b.ToTable("rtc_identities", (string)null);
+                });
+
+            modelBuilder.Entity("HybridStreaming.Channels.Api.Domain.StreamSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AgoraChannelName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("agora_channel_name");
+
+                    b.Property<Guid>("ChannelId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("channel_id");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<DateTimeOffset?>("GraceDeadline")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("grace_deadline");
+
+                    b.Property<string>("HlsPlaybackUrl")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("hls_playback_url");
+
+                    b.Property<DateTimeOffset?>("LiveAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("live_at");
+
+                    b.Property<string>("LiveInputUid")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("live_input_uid");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("mode");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Recording")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("recording");
+
+                    b.Property<string>("RecordingDetail")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("recording_detail");
+
+                    b.Property<int>("RecordingFileCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("recording_file_count");
+
+                    b.Property<decimal?>("RecordingMinutes")
+                        .HasPrecision(12, 3)
+                        .HasColumnType("numeric(12,3)")
+                        .HasColumnName("recording_minutes");
+
+                    b.Property<string>("RecordingResourceId")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("recording_resource_id");
+
+                    b.Property<string>("RecordingSid")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("recording_sid");
+
+                    b.Property<string>("Relay")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("relay");
+
+                    b.Property<string>("RelayDetail")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("relay_detail");
+
+                    b.Property<decimal?>("RelayMinutes")
+                        .HasPrecision(12, 3)
+                        .HasColumnType("numeric(12,3)")
+                        .HasColumnName("relay_minutes");
+
+                    b.Property<string>("RequestedMode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("requested_mode");
+
+                    b.Property<string>("SellerId")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("seller_id");
+
+                    b.Property<long>("SellerPresenceSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seller_presence_sequence");
+
+                    b.Property<long>("SellerUid")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seller_uid");
+
+                    b.Property<DateTimeOffset?>("StartDeadline")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("start_deadline");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<DateTimeOffset?>("StopDeadline")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("stop_deadline");
+
+                    b.Property<string>("StopReason")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("stop_reason");
+
+                    b.Property<DateTimeOffset?>("StopRequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("stop_requested_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_stream_sessions");
+
+                    b.HasIndex("ChannelId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_stream_sessions_active_channel")
+                        .HasFilter("state IN ('Starting', 'Live', 'Stopping')");
+
+                    b.HasIndex("GraceDeadline")
+                        .HasDatabaseName("ix_stream_sessions_grace_deadline")
+                        .HasFilter("grace_deadline IS NOT NULL");
+
+                    b.HasIndex("LiveInputUid")
+                        .HasDatabaseName("ix_stream_sessions_live_input_uid")
+                        .HasFilter("live_input_uid IS NOT NULL");
+
+                    b.HasIndex("StartDeadline")
+                        .HasDatabaseName("ix_stream_sessions_start_deadline")
+                        .HasFilter("start_deadline IS NOT NULL");
+
+                    b.HasIndex("StopDeadline")
+                        .HasDatabaseName("ix_stream_sessions_stop_deadline")
+                        .HasFilter("stop_deadline IS NOT NULL");
+
+                    b.HasIndex("ChannelId", "StartedAt")
+                        .HasDatabaseName("ix_stream_sessions_channel_id_started_at");
+
+                    b.ToTable("stream_sessions", (string)null);
+                });
+
+            modelBuilder.Entity("HybridStreaming.Channels.Api.Domain.WebhookReceipt", b =>
+                {
+                    b.Property<string>("Provider")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("NotificationId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("notification_id");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.HasKey("Provider", "NotificationId")
+                        .HasName("pk_webhook_receipts");
+
+                    b.HasIndex("ReceivedAt")
+                        .HasDatabaseName("ix_webhook_receipts_received_at");
+
+                    b.ToTable("webhook_receipts", (string)null);
+                });
+
             modelBuilder.Entity("HybridStreaming.Messaging.Inbox.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")
@@ -113,6 +384,16 @@ namespace HybridStreaming.Channels.Api.Infrastructure.Migrations
                         .HasDatabaseName("ix_outbox_messages_aggregate_id_sequence_number");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("HybridStreaming.Channels.Api.Domain.StreamSession", b =>
+                {
+                    b.HasOne("HybridStreaming.Channels.Api.Domain.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_stream_sessions_channels_channel_id");
                 });
 #pragma warning restore 612, 618
         }
