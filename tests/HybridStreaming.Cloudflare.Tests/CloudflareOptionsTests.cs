@@ -1,8 +1,6 @@
 using FluentAssertions;
 using HybridStreaming.ProviderTesting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Xunit;
 
@@ -62,12 +60,8 @@ public sealed class CloudflareOptionsTests
     [Fact]
     public async Task Host_start_fails_with_the_validation_message()
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["CLOUDFLARE_STREAM_ACCOUNT_ID"] = Cloudflare.AccountId });
-        builder.AddCloudflareStreamClient();
-        using var app = builder.Build();
-
-        var start = () => app.StartAsync(TestContext.Current.CancellationToken);
+        var start = () => ProviderTestHost.StartHostAsync(
+            new Dictionary<string, string?> { ["CLOUDFLARE_STREAM_ACCOUNT_ID"] = Cloudflare.AccountId }, builder => builder.AddCloudflareStreamClient(), TestContext.Current.CancellationToken);
 
         (await start.Should().ThrowAsync<OptionsValidationException>())
             .WithMessage("*CLOUDFLARE_STREAM_API_TOKEN is missing*CLOUDFLARE_STREAM_PLAYBACK_BASE_URL is missing*");
