@@ -100,6 +100,7 @@ public sealed partial class CloudRecordingClient
         CancellationToken cancellationToken = default)
     {
         RequireId(resourceId, nameof(resourceId));
+        RequireChannel(channelName);
         var recordingMode = Mode(mode);
         var body = new StartRequest(channelName, RecorderUid(recorderUid), clientRequest ?? CreateStartClientRequest(channelName, recorderUid, mode: recordingMode));
         var response = await http.SendAsync("cloud-recording.start", HttpMethod.Post,

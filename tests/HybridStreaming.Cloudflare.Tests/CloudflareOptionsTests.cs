@@ -21,7 +21,7 @@ public sealed class CloudflareOptionsTests
         options.PlaybackBaseUrl.Should().Be(Cloudflare.PlaybackBaseUrl);
         options.WebhookSecret.Should().Be(Cloudflare.WebhookSecret);
         options.NotificationsSecret.Should().Be(Cloudflare.NotificationsSecret);
-        options.WebhookToleranceSeconds.Should().Be(60);
+        options.WebhookTolerance.Should().Be(TimeSpan.FromSeconds(60));
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public sealed class CloudflareOptionsTests
         var options = new CloudflareStreamOptions();
 
         options.ApiBaseUrl.Should().Be("https://api.cloudflare.com/client/v4");
-        options.WebhookToleranceSeconds.Should().Be(300);
+        options.WebhookTolerance.Should().Be(TimeSpan.FromMinutes(5));
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class CloudflareOptionsTests
             ["CLOUDFLARE_STREAM_ACCOUNT_ID"] = "not-an-account",
             ["CLOUDFLARE_STREAM_API_TOKEN"] = "TOKEN WITH SPACES",
             ["CLOUDFLARE_API_BASE_URL"] = "api.cloudflare.com/client/v4",
-            ["CLOUDFLARE_STREAM_WEBHOOK_TOLERANCE_SECONDS"] = "0",
+            ["CLOUDFLARE_STREAM_WEBHOOK_TOLERANCE_SECONDS"] = "5 minutes",
         }, (services, configuration) => services.AddCloudflareStreamClient(configuration), CloudflareServiceCollectionExtensions.ProviderName, new StubHttpHandler());
 
         var act = () => host.Get<IOptions<CloudflareStreamOptions>>().Value;
@@ -53,7 +53,7 @@ public sealed class CloudflareOptionsTests
             .And.Contain("CLOUDFLARE_STREAM_API_TOKEN must not contain whitespace")
             .And.Contain("CLOUDFLARE_API_BASE_URL must be an absolute http:// or https:// URL without query or fragment (got 'api.cloudflare.com/client/v4')")
             .And.Contain("CLOUDFLARE_STREAM_PLAYBACK_BASE_URL is missing")
-            .And.Contain("CLOUDFLARE_STREAM_WEBHOOK_TOLERANCE_SECONDS must be between 1 and 86400 (got 0)")
+            .And.Contain("CLOUDFLARE_STREAM_WEBHOOK_TOLERANCE_SECONDS must be a whole number of seconds between 1 and 86400 (got '5 minutes')")
             .And.NotContain("TOKEN WITH SPACES", "secrets are described, never echoed");
     }
 
