@@ -52,3 +52,17 @@ public static class ProviderHttp
         }
     }
 }
+
+public static class ProviderJson
+{
+    /// <summary>
+    /// A JSON body serialised once to bytes, so a retry resends exactly the same request
+    /// (Content-Type <c>application/json; charset=utf-8</c>).
+    /// </summary>
+    public static ByteArrayContent Content<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    {
+        var content = new ByteArrayContent(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(value, type));
+        content.Headers.ContentType = new("application/json") { CharSet = "utf-8" };
+        return content;
+    }
+}

@@ -58,13 +58,6 @@ internal sealed partial class AgoraHttp(HttpClient http, ILogger logger, TimePro
         }
     }
 
-    public static ByteArrayContent Json<T>(T value, JsonTypeInfo<T> type)
-    {
-        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(value, type));
-        content.Headers.ContentType = new("application/json") { CharSet = "utf-8" };
-        return content;
-    }
-
     public static string Segment(string value) => Uri.EscapeDataString(value);
 
     private static AgoraApiException Failed(

@@ -5,7 +5,6 @@ using HybridStreaming.ServiceDefaults.Providers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -29,43 +28,26 @@ public static class AgoraServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddAgoraClients(this IServiceCollection services, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configuration);
-
-        services.AddOptions<AgoraOptions>().Bind(configuration).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgoraOptions>, AgoraOptionsValidator>());
-        services.AddProviderResilienceOptions(ProviderName, "Agora", configuration.GetSection(AgoraOptions.ResilienceSection),
-            defaults =>
-            {
-                // agora.md §2.5–2.6: 65 → retry after ~3 s, 6 s; 50x → 3, 6, 9 s. A 1 s base doubling
-                // with jitter gives ~1, 2, 4 s; three retries fit the total budget.
-                defaults.AttemptTimeout = TimeSpan.FromSeconds(10);
-                defaults.TotalTimeout = TimeSpan.FromSeconds(60);
-                defaults.MaxRetryAttempts = 3;
-                defaults.RetryBaseDelay = TimeSpan.FromSeconds(1);
-                defaults.RetryMaxDelay = TimeSpan.FromSeconds(8);
-            });
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddProviderHttpClient<AgoraOptions, AgoraOptionsValidator>(configuration, new(
+                ProviderName, "Agora", AgoraOptions.ResilienceSection,
+                defaults =>
+                {
+                    // agora.md §2.5–2.6: 65 → retry after ~3 s, 6 s; 50x → 3, 6, 9 s. A 1 s base doubling
+                    // with jitter gives ~1, 2, 4 s; three retries fit the total budget.
+                    defaults.AttemptTimeout = TimeSpan.FromSeconds(10);
+                    defaults.TotalTimeout = TimeSpan.FromSeconds(60);
+                    defaults.MaxRetryAttempts = 3;
+                    defaults.RetryBaseDelay = TimeSpan.FromSeconds(1);
+                    defaults.RetryMaxDelay = TimeSpan.FromSeconds(8);
+                },
+                options => options.ApiBaseUri,
+                options => new AuthenticationHeaderValue(
+                    "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.CustomerId}:{options.CustomerSecret}"))),
+                AgoraFailureClassifier.IsTransientResponseAsync))
+            .AddTypedClient<CloudRecordingClient>()
+            .AddTypedClient<MediaPushClient>();
         services.TryAddSingleton<RtcTokenBuilder>();
         services.TryAddSingleton<NcsSignatureVerifier>();
-
-        services.AddHttpClient(ProviderName)
-            .ConfigureHttpClient((provider, client) =>
-            {
-                var options = provider.GetRequiredService<IOptions<AgoraOptions>>().Value;
-                var resilience = provider.GetRequiredService<IOptionsMonitor<ProviderResilienceOptions>>().Get(ProviderName);
-                client.BaseAddress = options.ApiBaseUri;
-                client.Timeout = resilience.TotalTimeout + TimeSpan.FromSeconds(5);
-                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
-                    "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.CustomerId}:{options.CustomerSecret}")));
-            })
-            .AddProviderHttpLogging(ProviderName)
-            .AddProviderResilienceHandler(ProviderName, AgoraFailureClassifier.IsTransientResponseAsync);
-
-        services.TryAddTransient(provider => ActivatorUtilities.CreateInstance<CloudRecordingClient>(
-            provider, provider.GetRequiredService<IHttpClientFactory>().CreateClient(ProviderName)));
-        services.TryAddTransient(provider => ActivatorUtilities.CreateInstance<MediaPushClient>(
-            provider, provider.GetRequiredService<IHttpClientFactory>().CreateClient(ProviderName)));
         return services;
     }
 }

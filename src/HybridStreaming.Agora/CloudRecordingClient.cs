@@ -46,7 +46,7 @@ public sealed partial class CloudRecordingClient
         RequireChannel(channelName);
         var body = new AcquireRequest(channelName, uid, clientRequest ?? new AcquireClientRequest());
         var response = await http.SendAsync("cloud-recording.acquire", HttpMethod.Post, $"{Prefix}/acquire",
-            AgoraHttp.Json(body, AgoraJsonContext.Default.AcquireRequest), AgoraJsonContext.Default.AcquireResponse, cancellationToken).ConfigureAwait(false);
+            ProviderJson.Content(body, AgoraJsonContext.Default.AcquireRequest), AgoraJsonContext.Default.AcquireResponse, cancellationToken).ConfigureAwait(false);
         LogAcquired(logger, channelName, uid, response.ResourceId);
         return response;
     }
@@ -100,11 +100,12 @@ public sealed partial class CloudRecordingClient
         CancellationToken cancellationToken = default)
     {
         RequireId(resourceId, nameof(resourceId));
+        RequireChannel(channelName);
         var recordingMode = Mode(mode);
         var body = new StartRequest(channelName, RecorderUid(recorderUid), clientRequest ?? CreateStartClientRequest(channelName, recorderUid, mode: recordingMode));
         var response = await http.SendAsync("cloud-recording.start", HttpMethod.Post,
             $"{Prefix}/resourceid/{AgoraHttp.Segment(resourceId)}/mode/{recordingMode}/start",
-            AgoraHttp.Json(body, AgoraJsonContext.Default.StartRequest), AgoraJsonContext.Default.StartResponse, cancellationToken).ConfigureAwait(false);
+            ProviderJson.Content(body, AgoraJsonContext.Default.StartRequest), AgoraJsonContext.Default.StartResponse, cancellationToken).ConfigureAwait(false);
         LogStarted(logger, channelName, body.Uid, recordingMode, response.ResourceId, response.Sid);
         return response;
     }
@@ -134,7 +135,7 @@ public sealed partial class CloudRecordingClient
         var body = new StopRequest(channelName, RecorderUid(recorderUid), new StopClientRequest(asyncStop));
         var response = await http.SendAsync("cloud-recording.stop", HttpMethod.Post,
             $"{Prefix}/resourceid/{AgoraHttp.Segment(resourceId)}/sid/{AgoraHttp.Segment(sid)}/mode/{Mode(mode)}/stop",
-            AgoraHttp.Json(body, AgoraJsonContext.Default.StopRequest), AgoraJsonContext.Default.CloudRecordingStatus, cancellationToken,
+            ProviderJson.Content(body, AgoraJsonContext.Default.StopRequest), AgoraJsonContext.Default.CloudRecordingStatus, cancellationToken,
             request =>
             {
                 if (!asyncStop)

@@ -53,7 +53,7 @@ public sealed partial class MediaPushClient
         var spec = Validate(converter);
         var query = regionHintIp is null ? "" : $"?regionHintIp={Uri.EscapeDataString(regionHintIp)}";
         var response = await http.SendAsync("media-push.create", HttpMethod.Post, $"{RegionalPrefix}{query}",
-            AgoraHttp.Json(new CreateConverterRequest(spec), AgoraJsonContext.Default.CreateConverterRequest),
+            ProviderJson.Content(new CreateConverterRequest(spec), AgoraJsonContext.Default.CreateConverterRequest),
             AgoraJsonContext.Default.ConverterEnvelope, cancellationToken).ConfigureAwait(false);
         LogCreated(logger, response.Converter.Id, spec.Name, converter.RtcChannel, converter.RtcStreamUid, response.Converter.State);
         return response.Converter;

@@ -71,13 +71,6 @@ internal sealed partial class CloudflareHttp(HttpClient http, ILogger logger, Ti
         }
     }
 
-    public static ByteArrayContent Json<T>(T value, JsonTypeInfo<T> type)
-    {
-        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(value, type));
-        content.Headers.ContentType = new("application/json");
-        return content;
-    }
-
     public static string Segment(string value) => Uri.EscapeDataString(value);
 
     private sealed record Envelope(bool? Success, IReadOnlyList<CloudflareError> Errors, JsonElement? Result);

@@ -4,7 +4,6 @@ using HybridStreaming.ServiceDefaults.Providers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -27,35 +26,22 @@ public static class CloudflareServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddCloudflareStreamClient(this IServiceCollection services, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configuration);
-
-        services.AddOptions<CloudflareStreamOptions>().Bind(configuration).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CloudflareStreamOptions>, CloudflareStreamOptionsValidator>());
-        services.AddProviderResilienceOptions(ProviderName, "Cloudflare", configuration.GetSection(CloudflareStreamOptions.ResilienceSection),
-            defaults =>
-            {
-                // The Relay has ~20 s to go live before it falls back to Agora-only: keep a call well inside it.
-                defaults.AttemptTimeout = TimeSpan.FromSeconds(8);
-                defaults.TotalTimeout = TimeSpan.FromSeconds(20);
-                defaults.MaxRetryAttempts = 3;
-                defaults.RetryBaseDelay = TimeSpan.FromMilliseconds(500);
-                defaults.RetryMaxDelay = TimeSpan.FromSeconds(4);
-            });
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddProviderHttpClient<CloudflareStreamOptions, CloudflareStreamOptionsValidator>(configuration, new(
+                ProviderName, "Cloudflare", CloudflareStreamOptions.ResilienceSection,
+                defaults =>
+                {
+                    // The Relay has ~20 s to go live before it falls back to Agora-only: keep a call well inside it.
+                    defaults.AttemptTimeout = TimeSpan.FromSeconds(8);
+                    defaults.TotalTimeout = TimeSpan.FromSeconds(20);
+                    defaults.MaxRetryAttempts = 3;
+                    defaults.RetryBaseDelay = TimeSpan.FromMilliseconds(500);
+                    defaults.RetryMaxDelay = TimeSpan.FromSeconds(4);
+                },
+                options => options.ApiBaseUri,
+                options => new AuthenticationHeaderValue("Bearer", options.ApiToken),
+                CloudflareFailureClassifier.IsTransientResponseAsync))
+            .AddTypedClient<CloudflareStreamClient>();
         services.TryAddSingleton<CloudflareWebhookVerifier>();
-
-        services.AddHttpClient<CloudflareStreamClient>(ProviderName)
-            .ConfigureHttpClient((provider, client) =>
-            {
-                var options = provider.GetRequiredService<IOptions<CloudflareStreamOptions>>().Value;
-                var resilience = provider.GetRequiredService<IOptionsMonitor<ProviderResilienceOptions>>().Get(ProviderName);
-                client.BaseAddress = options.ApiBaseUri;
-                client.Timeout = resilience.TotalTimeout + TimeSpan.FromSeconds(5);
-                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiToken);
-            })
-            .AddProviderHttpLogging(ProviderName)
-            .AddProviderResilienceHandler(ProviderName, CloudflareFailureClassifier.IsTransientResponseAsync);
         return services;
     }
 }

@@ -43,7 +43,7 @@ public sealed partial class CloudflareStreamClient
     {
         Validate(request);
         var input = await http.SendAsync("live-inputs.create", HttpMethod.Post, $"{Prefix}/live_inputs",
-            CloudflareHttp.Json(request, CloudflareJsonContext.Default.LiveInputRequest), CloudflareJsonContext.Default.LiveInput,
+            ProviderJson.Content(request, CloudflareJsonContext.Default.LiveInputRequest), CloudflareJsonContext.Default.LiveInput,
             cancellationToken, retryOnlyIfUnprocessed: true).ConfigureAwait(false);
         LogLiveInputCreated(logger, input.Uid, input.Name, input.Recording?.Mode);
         return input;
@@ -65,7 +65,7 @@ public sealed partial class CloudflareStreamClient
     {
         Validate(request);
         return http.SendAsync("live-inputs.update", HttpMethod.Put, $"{Prefix}/live_inputs/{Uid(uid)}",
-            CloudflareHttp.Json(request, CloudflareJsonContext.Default.LiveInputRequest), CloudflareJsonContext.Default.LiveInput, cancellationToken);
+            ProviderJson.Content(request, CloudflareJsonContext.Default.LiveInputRequest), CloudflareJsonContext.Default.LiveInput, cancellationToken);
     }
 
     /// <summary><c>DELETE /live_inputs/{uid}</c>; 404 (<see cref="ProviderApiException.IsNotFound"/>) if it is already gone.</summary>
@@ -104,7 +104,7 @@ public sealed partial class CloudflareStreamClient
         }
 
         return http.SendAsync("outputs.create", HttpMethod.Post, $"{Prefix}/live_inputs/{Uid(liveInputUid, nameof(liveInputUid))}/outputs",
-            CloudflareHttp.Json(request, CloudflareJsonContext.Default.LiveInputOutputRequest), CloudflareJsonContext.Default.LiveInputOutput,
+            ProviderJson.Content(request, CloudflareJsonContext.Default.LiveInputOutputRequest), CloudflareJsonContext.Default.LiveInputOutput,
             cancellationToken, retryOnlyIfUnprocessed: true);
     }
 
@@ -117,7 +117,7 @@ public sealed partial class CloudflareStreamClient
     public Task<LiveInputOutput> UpdateOutputAsync(string liveInputUid, string outputUid, bool enabled, CancellationToken cancellationToken = default) =>
         http.SendAsync("outputs.update", HttpMethod.Put,
             $"{Prefix}/live_inputs/{Uid(liveInputUid, nameof(liveInputUid))}/outputs/{Uid(outputUid, nameof(outputUid))}",
-            CloudflareHttp.Json(new LiveInputOutputUpdate(enabled), CloudflareJsonContext.Default.LiveInputOutputUpdate),
+            ProviderJson.Content(new LiveInputOutputUpdate(enabled), CloudflareJsonContext.Default.LiveInputOutputUpdate),
             CloudflareJsonContext.Default.LiveInputOutput, cancellationToken);
 
     /// <summary><c>DELETE /live_inputs/{uid}/outputs/{output}</c>.</summary>
@@ -154,7 +154,7 @@ public sealed partial class CloudflareStreamClient
         }
 
         return http.SendAsync("webhook.set", HttpMethod.Put, $"{Prefix}/webhook",
-            CloudflareHttp.Json(new StreamWebhookRequest(notificationUrl), CloudflareJsonContext.Default.StreamWebhookRequest),
+            ProviderJson.Content(new StreamWebhookRequest(notificationUrl), CloudflareJsonContext.Default.StreamWebhookRequest),
             CloudflareJsonContext.Default.StreamWebhook, cancellationToken);
     }
 

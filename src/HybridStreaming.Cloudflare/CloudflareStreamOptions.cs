@@ -39,9 +39,18 @@ public sealed class CloudflareStreamOptions
     [ConfigurationKeyName("CLOUDFLARE_NOTIFICATIONS_SECRET")]
     public string? NotificationsSecret { get; set; }
 
-    /// <summary>How old (or how far ahead) a <c>Webhook-Signature</c> time may be.</summary>
+    /// <summary>
+    /// How old (or how far ahead) a <c>Webhook-Signature</c> time may be, in seconds (1–86400). Kept as
+    /// text so a malformed value is reported with the others instead of failing the binder on its own.
+    /// </summary>
     [ConfigurationKeyName("CLOUDFLARE_STREAM_WEBHOOK_TOLERANCE_SECONDS")]
-    public int WebhookToleranceSeconds { get; set; } = DefaultWebhookToleranceSeconds;
+    public string? WebhookToleranceSeconds { get; set; }
+
+    /// <summary>The tolerance of <see cref="WebhookToleranceSeconds"/> (5 minutes when unset).</summary>
+    public TimeSpan WebhookTolerance => TimeSpan.FromSeconds(
+        int.TryParse(WebhookToleranceSeconds, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            ? seconds
+            : DefaultWebhookToleranceSeconds);
 
     internal Uri ApiBaseUri => new(ApiBaseUrl.TrimEnd('/') + "/", UriKind.Absolute);
 

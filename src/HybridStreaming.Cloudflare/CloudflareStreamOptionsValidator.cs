@@ -1,3 +1,4 @@
+using System.Globalization;
 using HybridStreaming.ServiceDefaults.Providers;
 using Microsoft.Extensions.Options;
 
@@ -27,9 +28,10 @@ internal sealed class CloudflareStreamOptionsValidator : IValidateOptions<Cloudf
             problems.Add("CLOUDFLARE_NOTIFICATIONS_SECRET", "must not be only whitespace.");
         }
 
-        if (options.WebhookToleranceSeconds is < 1 or > 86_400)
+        if (!string.IsNullOrWhiteSpace(options.WebhookToleranceSeconds)
+            && (!int.TryParse(options.WebhookToleranceSeconds, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds is < 1 or > 86_400))
         {
-            problems.Add("CLOUDFLARE_STREAM_WEBHOOK_TOLERANCE_SECONDS", $"must be between 1 and 86400 (got {options.WebhookToleranceSeconds}).");
+            problems.Add("CLOUDFLARE_STREAM_WEBHOOK_TOLERANCE_SECONDS", $"must be a whole number of seconds between 1 and 86400 (got '{options.WebhookToleranceSeconds}').");
         }
 
         return problems.ToResult();

@@ -47,7 +47,7 @@ public sealed class CloudflareWebhookVerifier(IOptions<CloudflareStreamOptions> 
             throw new InvalidOperationException("CLOUDFLARE_STREAM_WEBHOOK_SECRET is not configured: Stream webhooks cannot be verified.");
         }
 
-        return VerifySignature(rawBody, signatureHeader, secret, time.GetUtcNow(), TimeSpan.FromSeconds(settings.WebhookToleranceSeconds));
+        return VerifySignature(rawBody, signatureHeader, secret, time.GetUtcNow(), settings.WebhookTolerance);
     }
 
     /// <summary>Checks <c>cf-webhook-auth</c> against <c>CLOUDFLARE_NOTIFICATIONS_SECRET</c>.</summary>

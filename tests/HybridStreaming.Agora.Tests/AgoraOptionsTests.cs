@@ -1,8 +1,6 @@
 using FluentAssertions;
 using HybridStreaming.ProviderTesting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Xunit;
 
@@ -112,12 +110,8 @@ public sealed class AgoraOptionsTests
     [Fact]
     public async Task Host_start_fails_with_the_validation_message()
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["AGORA_APP_ID"] = "xyz" });
-        builder.AddAgoraClients();
-        using var app = builder.Build();
-
-        var start = () => app.StartAsync(TestContext.Current.CancellationToken);
+        var start = () => ProviderTestHost.StartHostAsync(
+            new Dictionary<string, string?> { ["AGORA_APP_ID"] = "xyz" }, builder => builder.AddAgoraClients(), TestContext.Current.CancellationToken);
 
         (await start.Should().ThrowAsync<OptionsValidationException>())
             .WithMessage("*AGORA_APP_ID must be exactly 32 hexadecimal characters*AGORA_APP_CERTIFICATE is missing*");

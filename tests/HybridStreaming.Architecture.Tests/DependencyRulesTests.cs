@@ -75,6 +75,17 @@ public sealed class DependencyRulesTests
     }
 
     [Theory]
+    [InlineData("HybridStreaming.Agora")]
+    [InlineData("HybridStreaming.Cloudflare")]
+    public void Provider_client_libraries_depend_only_on_service_defaults(string library)
+    {
+        var project = Path.Combine(ArchitectureRules.Repository.Root, "src", library, $"{library}.csproj");
+
+        ArchitectureRules.ProjectReferences(project).Should().Equal(["HybridStreaming.ServiceDefaults"],
+            "a provider library is used by services, never uses one, and never uses the other provider's library");
+    }
+
+    [Theory]
     [MemberData(nameof(ServiceAssemblies))]
     public void Every_service_uses_service_defaults(string assemblyName)
     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Logging;
 
@@ -32,6 +33,18 @@ public sealed class ProviderTestHost : IDisposable
         register(services, config);
         services.AddHttpClient(httpClientName).ConfigurePrimaryHttpMessageHandler(() => stub);
         provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+    }
+
+    /// <summary>Builds and starts a real host with <paramref name="configuration"/>, as a service would start.</summary>
+    public static async Task StartHostAsync(
+        IDictionary<string, string?> configuration, Action<IHostApplicationBuilder> register, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(configuration);
+        register(builder);
+        using var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        await host.StopAsync(cancellationToken);
     }
 
     public T Get<T>() where T : notnull => provider.GetRequiredService<T>();
