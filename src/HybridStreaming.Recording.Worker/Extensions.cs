@@ -1,8 +1,10 @@
-using HybridStreaming.Messaging.Database;
 using HybridStreaming.Messaging;
+using HybridStreaming.Messaging.Database;
+using HybridStreaming.Recording.Worker.Application;
 using HybridStreaming.Recording.Worker.Infrastructure;
 using HybridStreaming.ServiceDefaults;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace HybridStreaming.Recording.Worker;
 
@@ -10,7 +12,12 @@ internal static class Extensions
 {
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<RecordingOptions>().BindConfiguration("Recording");
         builder.AddServiceDatabase<RecordingsDbContext>(KnownResources.RecordingsDatabase);
         builder.AddMessaging<RecordingsDbContext>("recording", bus => bus.AddConsumers(typeof(Extensions).Assembly));
+        builder.AddAgoraClients();
+        builder.Services.AddScoped<RecordingSteps>();
+        builder.Services.AddHostedService<RecordingProcessor>();
     }
 }

@@ -1,8 +1,10 @@
-using HybridStreaming.Messaging.Database;
 using HybridStreaming.Messaging;
+using HybridStreaming.Messaging.Database;
+using HybridStreaming.Relay.Worker.Application;
 using HybridStreaming.Relay.Worker.Infrastructure;
 using HybridStreaming.ServiceDefaults;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace HybridStreaming.Relay.Worker;
 
@@ -10,7 +12,18 @@ internal static class Extensions
 {
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<RelayOptions>().BindConfiguration("Relay");
+        if (builder.Configuration.GetValue<double?>("RELAY_INPUT_RETENTION_HOURS") is { } hours)
+        {
+            builder.Services.PostConfigure<RelayOptions>(o => o.InputRetention = TimeSpan.FromHours(hours));
+        }
+
         builder.AddServiceDatabase<RelaysDbContext>(KnownResources.RelaysDatabase);
         builder.AddMessaging<RelaysDbContext>("relay", bus => bus.AddConsumers(typeof(Extensions).Assembly));
+        builder.AddAgoraClients();
+        builder.AddCloudflareStreamClient();
+        builder.Services.AddScoped<RelaySteps>();
+        builder.Services.AddHostedService<RelayProcessor>();
     }
 }

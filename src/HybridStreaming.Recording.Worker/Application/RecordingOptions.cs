@@ -12,6 +12,12 @@ public sealed class RecordingOptions
     /// <summary>A resourceId is valid five minutes; older ones are acquired again.</summary>
     public TimeSpan ResourceLifetime { get; set; } = TimeSpan.FromMinutes(4.5);
 
+    /// <summary>
+    /// Billing tier of what is recorded: the composite is 720×1280 (921,600 px, Agora's HD tier; see
+    /// CloudRecordingClient.CreateStartClientRequest).
+    /// </summary>
+    public HybridStreaming.Contracts.RecordingTier Tier { get; set; } = HybridStreaming.Contracts.RecordingTier.Hd;
+
     /// <summary>Attempts to confirm a stop before reporting it stopped without files.</summary>
     public int StopAttempts { get; set; } = 8;
 }

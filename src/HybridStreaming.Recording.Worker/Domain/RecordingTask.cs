@@ -190,6 +190,13 @@ public sealed class RecordingTask : IHasIntegrationEvents
         _events.Add(new RecordingFailed(SessionId, ChannelId, now, reason));
     }
 
+    /// <summary>Nothing is due (a wake-up for a task that is waiting for an event).</summary>
+    public void Idle()
+    {
+        LeaseUntil = null;
+        NextAttemptAt = null;
+    }
+
     public void RetryLater(string error, DateTimeOffset now, TimeSpan delay)
     {
         Attempts++;
