@@ -9,12 +9,21 @@ cd "$(dirname "$0")"
 results="artifacts/test-results"
 
 summary() {
-  local passed=0 failed=0 p f
+  local passed=0 failed=0 p f name rc
   shopt -s nullglob
   for trx in "$results"/*/*.trx; do
     p=$(grep -o '<Counters [^>]*' "$trx" | grep -o ' passed="[0-9]*"' | grep -o '[0-9]*' || echo 0)
     f=$(grep -o '<Counters [^>]*' "$trx" | grep -o ' failed="[0-9]*"' | grep -o '[0-9]*' || echo 0)
     passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  done
+  # A test project that crashed, hung or timed out may leave no failed test in its TRX (or no TRX):
+  # it still counts as a failure, so the summary never hides one.
+  for rcfile in "$results"/*.rc; do
+    name=$(basename "$rcfile" .rc); rc=$(cat "$rcfile")
+    if [[ $rc != 0 ]] && ! grep -qs ' failed="[1-9]' "$results/$name"/*.trx; then
+      echo "$name: exit code $rc without a failed test in its results (crash or timeout); counted as 1 failure" >&2
+      failed=$((failed + 1))
+    fi
   done
   echo "$passed passed, $failed failed"
 }
@@ -35,5 +44,6 @@ find tests -name '*.Tests.csproj' | sort | xargs -P 2 -I{} bash -c '
   dotnet test --project "{}" --no-build --results-directory "$results/$name" --report-xunit-trx "$@" \
     > "$results/$name.log" 2>&1
   rc=$?
+  echo $rc > "$results/$name.rc"
   cat "$results/$name.log"
   exit $rc' _ "$@"

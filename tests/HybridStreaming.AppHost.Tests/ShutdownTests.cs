@@ -23,7 +23,7 @@ public sealed class ShutdownTests : IDisposable
             channelsDb = ChannelsDatabase(await first.ResourcesAsync(TestContext.Current.CancellationToken));
             await WriteMarkerAsync(channelsDb);
 
-            var exitCode = await first.InterruptAsync(TimeSpan.FromSeconds(90));
+            var exitCode = await first.InterruptAsync(TimeSpan.FromSeconds(180));
 
             exitCode.Should().Be(0, first.Output);
         }
