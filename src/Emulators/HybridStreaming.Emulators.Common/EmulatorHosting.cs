@@ -25,6 +25,8 @@ public static class EmulatorHosting
         // Request logs would only repeat what the emulator logs itself.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        // An unhealthy probe while nginx starts is reported by /health itself, not as an error line per probe.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical);
 
         var options = EmulatorOptions.From(builder.Configuration, emulatorName);
         builder.Services.AddSingleton(options);
