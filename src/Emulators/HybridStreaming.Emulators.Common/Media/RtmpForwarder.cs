@@ -54,12 +54,15 @@ public sealed class RtmpForwarder : IAsyncDisposable
 
     private void OnLine(string line)
     {
-        // -progress: "total_size=12345" once bytes have gone out.
-        if (line.StartsWith("total_size=", StringComparison.Ordinal)
-            && long.TryParse(line.AsSpan("total_size=".Length), NumberStyles.Integer, CultureInfo.InvariantCulture, out var size)
-            && size > 0)
+        // -progress: "total_size=12345" (flv) or "out_time_us=…" (HLS, where the size is N/A) once media has gone out.
+        foreach (var key in (ReadOnlySpan<string>)["total_size=", "out_time_us="])
         {
-            Move(ForwarderState.Connecting, ForwarderState.Running);
+            if (line.StartsWith(key, StringComparison.Ordinal)
+                && long.TryParse(line.AsSpan(key.Length), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+                && value > 0)
+            {
+                Move(ForwarderState.Connecting, ForwarderState.Running);
+            }
         }
     }
 
