@@ -24,6 +24,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<ReceivedWebhook> _received = new();
     private int _failuresToGive;
+    private Func<ReceivedWebhook, bool> _failWhen = _ => true;
 
     private WebhookReceiver(WebApplication app, int port)
     {
@@ -35,8 +36,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public IReadOnlyList<ReceivedWebhook> Received => [.. _received];
 
-    /// <summary>The next <paramref name="count"/> deliveries (any path) are answered 503.</summary>
-    public void FailNext(int count) => Interlocked.Exchange(ref _failuresToGive, count);
+    /// <summary>The next <paramref name="count"/> deliveries that match <paramref name="when"/> are answered 503.</summary>
+    public void FailNext(int count, Func<ReceivedWebhook, bool> when)
+    {
+        _failWhen = when;
+        Interlocked.Exchange(ref _failuresToGive, count);
+    }
 
     public static async Task<WebhookReceiver> StartAsync()
     {
@@ -50,12 +55,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
         {
             using var buffer = new MemoryStream();
             await context.Request.Body.CopyToAsync(buffer);
-            receiver._received.Enqueue(new ReceivedWebhook(
+            var received = new ReceivedWebhook(
                 context.Request.Path,
                 context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
                 buffer.ToArray(),
-                DateTimeOffset.UtcNow));
-            var failures = Volatile.Read(ref receiver._failuresToGive);
+                DateTimeOffset.UtcNow);
+            receiver._received.Enqueue(received);
+            var failures = receiver._failWhen(received) ? Volatile.Read(ref receiver._failuresToGive) : 0;
             while (failures > 0)
             {
                 if (Interlocked.CompareExchange(ref receiver._failuresToGive, failures - 1, failures) == failures)

@@ -63,9 +63,9 @@ public sealed class FaultStore(TimeProvider time)
             {
                 body.Error("an HTTP fault needs status, hang or delayMs");
             }
-            else if (path is not null && !path.StartsWith('/') && path != "*")
+            else if (path is not null && !path.StartsWith('/') && !path.StartsWith('*'))
             {
-                body.Error("match.path must start with '/'");
+                body.Error("match.path must start with '/' or '*'");
             }
         }
 
