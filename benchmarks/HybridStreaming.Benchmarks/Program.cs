@@ -7,6 +7,7 @@ return name switch
 {
     "apphost-startup" => await AppHostStartupBenchmark.RunAsync(options),
     "outbox" => await OutboxBenchmark.RunAsync(options),
+    "emulator-media" => await EmulatorMediaBenchmark.RunAsync(options),
     _ => Help(),
 };
 
@@ -18,6 +19,9 @@ static int Help()
           outbox [--events=20000] [--rate=200] [--seconds=30]
                                                      relay throughput from a full outbox, and commit->consumer
                                                      latency p50/p99 at a steady rate
+          emulator-media [--runs=5] [--inputs=20] [--seconds=20]
+                                                     converter create -> live playlist with 2 segments; N live
+                                                     inputs with media at once: playable, CPU and RSS
         """);
     return 0;
 }

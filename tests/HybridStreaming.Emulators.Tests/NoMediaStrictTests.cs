@@ -4,6 +4,7 @@ using HybridStreaming.Emulators.Tests.Infrastructure;
 using HybridStreaming.Processes;
 using HybridStreaming.ServiceDefaults;
 using HybridStreaming.Testing;
+using HybridStreaming.Testing.Agora;
 using Xunit;
 
 namespace HybridStreaming.Emulators.Tests;

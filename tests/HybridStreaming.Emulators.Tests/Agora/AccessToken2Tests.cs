@@ -1,6 +1,7 @@
 using FluentAssertions;
 using HybridStreaming.Emulators.Agora.Tokens;
 using HybridStreaming.Emulators.Tests.Infrastructure;
+using HybridStreaming.Testing.Agora;
 using Xunit;
 
 namespace HybridStreaming.Emulators.Tests.Agora;

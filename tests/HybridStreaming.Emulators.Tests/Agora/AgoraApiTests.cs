@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using FluentAssertions;
 using HybridStreaming.Emulators.Tests.Infrastructure;
 using HybridStreaming.Testing;
+using HybridStreaming.Testing.Agora;
 using Xunit;
 
 namespace HybridStreaming.Emulators.Tests.Agora;

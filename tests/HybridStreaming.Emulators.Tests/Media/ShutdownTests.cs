@@ -3,6 +3,7 @@ using HybridStreaming.Emulators.Tests.Infrastructure;
 using HybridStreaming.Processes;
 using HybridStreaming.ServiceDefaults;
 using HybridStreaming.Testing;
+using HybridStreaming.Testing.Agora;
 using Xunit;
 
 namespace HybridStreaming.Emulators.Tests.Media;

@@ -3,10 +3,10 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace HybridStreaming.Emulators.Tests.Infrastructure;
+namespace HybridStreaming.Testing.Agora;
 
 /// <summary>
-/// The tests' own AccessToken2 builder (RTC service only), written from reference/agora.md §5 and
+/// The tests' (and benchmarks') own AccessToken2 builder (RTC service only), written from reference/agora.md §5 and
 /// checked against the official vectors — independent of the emulator's verifier it is used against.
 /// </summary>
 public static class TestTokenBuilder
