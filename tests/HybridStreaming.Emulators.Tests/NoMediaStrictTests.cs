@@ -59,6 +59,28 @@ public sealed class NoMediaStrictTests(NoMediaStrictFixture fixture)
     }
 
     [Fact]
+    public async Task An_encoder_back_within_the_reconnect_window_is_reconnected_and_the_same_video_goes_on()
+    {
+        var input = (await _t.Cloudflare.PostJsonAsync(_t.StreamPath + "/live_inputs", new { recording = new { mode = "automatic", timeoutSeconds = 30 } })).Result(201);
+        var uid = input["uid"]!.GetValue<string>();
+        var key = new { streamKey = input["rtmps"]!["streamKey"]!.GetValue<string>() };
+
+        (await _t.Anonymous.PostJsonAsync(new Uri(_t.CloudflareUrl, "/__emulator/rtmp/publish").ToString(), key)).Status.Should().Be(200);
+        (await _t.Anonymous.PostJsonAsync(new Uri(_t.CloudflareUrl, "/__emulator/rtmp/publish").ToString(), key)).Status.Should().Be(403, "one encoder at a time");
+        var video = (await _t.Cloudflare.GetJsonAsync($"{_t.StreamPath}/live_inputs/{uid}/videos")).Result()[0]!["uid"]!.GetValue<string>();
+        (await _t.Anonymous.PostJsonAsync(new Uri(_t.CloudflareUrl, "/__emulator/rtmp/unpublish").ToString(), key)).Status.Should().Be(200);
+        (await _t.Cloudflare.GetJsonAsync($"{_t.StreamPath}/live_inputs/{uid}")).Result()["status"]!.GetValue<string>().Should().Be("client_disconnect");
+        (await _t.Anonymous.PostJsonAsync(new Uri(_t.CloudflareUrl, "/__emulator/rtmp/publish").ToString(), key)).Status.Should().Be(200);
+
+        (await _t.Cloudflare.GetJsonAsync($"{_t.StreamPath}/live_inputs/{uid}")).Result()["status"]!.GetValue<string>().Should().Be("reconnected");
+        var videos = (await _t.Cloudflare.GetJsonAsync($"{_t.StreamPath}/live_inputs/{uid}/videos")).Result().AsArray();
+        videos.Should().ContainSingle().Which!["uid"]!.GetValue<string>().Should().Be(video);
+        (await _t.Cloudflare.PostJsonAsync($"{_t.StreamPath}/live_inputs/{uid}/disable", null)).Result();
+        (await _t.Cloudflare.GetJsonAsync($"{_t.StreamPath}/live_inputs/{uid}")).Result()["status"]!.GetValue<string>().Should().Be("client_disconnect", "disabling cuts the push");
+        (await _t.Anonymous.PostJsonAsync(new Uri(_t.CloudflareUrl, "/__emulator/rtmp/publish").ToString(), key)).Status.Should().Be(403, "a disabled input refuses pushes");
+    }
+
+    [Fact]
     public async Task Strict_mode_answers_429_beyond_10_cloud_recording_calls_a_second()
     {
         await Task.Delay(1100, TestContext.Current.CancellationToken);

@@ -103,6 +103,39 @@ public sealed class MediaPipelineTests(EmulatorsFixture fixture)
         await WaitForConverterAsync(rotated, "failed");
         (await _t.Cloudflare.GetJsonAsync($"{_t.StreamPath}/live_inputs/{uid}")).Result()["status"].Should().BeNull("nothing was ever accepted");
         await _t.Agora.SendAsync(HttpMethod.Delete, $"/__emulator/channels/{channel}/broadcasters/301");
+
+        // ffmpeg echoed its command and printed its errors, with the keys in the URLs: the logs hold none of them.
+        var logs = string.Join('\n', new[] { "agora-emulator", "cloudflare-emulator" }.Select(r => File.ReadAllText(Path.Combine(_t.App.StateDirectory, "logs", r + ".log"))));
+        logs.Should().Contain("converter-").And.Contain("****");
+        foreach (var secret in new[] { oldKey.Split('/')[^1], _t.Providers.AgoraCustomerSecret, _t.Providers.AgoraAppCertificate, _t.Providers.CloudflareApiToken, _t.Providers.AgoraNcsSecret })
+        {
+            logs.Should().NotContain(secret);
+        }
+    }
+
+    [Fact]
+    public async Task An_enabled_output_simulcasts_a_live_input_to_another_rtmp_server()
+    {
+        var channel = "simulcast_" + Guid.NewGuid().ToString("N")[..8];
+        var source = (await _t.Cloudflare.PostJsonAsync(_t.StreamPath + "/live_inputs", new { recording = new { mode = "automatic" } })).Result(201);
+        var target = (await _t.Cloudflare.PostJsonAsync(_t.StreamPath + "/live_inputs", new { recording = new { mode = "automatic" } })).Result(201);
+        var targetUid = target["uid"]!.GetValue<string>();
+        var output = (await _t.Cloudflare.PostJsonAsync($"{_t.StreamPath}/live_inputs/{source["uid"]}/outputs",
+            new { url = target["rtmps"]!["url"]!.GetValue<string>(), streamKey = target["rtmps"]!["streamKey"]!.GetValue<string>() })).Result(201);
+        await JoinAsync(channel, 501);
+
+        var converter = await CreateConverterAsync(channel, 501, source["rtmps"]!["url"]!.GetValue<string>() + source["rtmps"]!["streamKey"]!.GetValue<string>());
+
+        await Eventually.ValueAsync(() => PlaylistAsync(new Uri(_t.CloudflareUrl, $"/{targetUid}/manifest/video.m3u8")), p => MediaProbe.SegmentCount(p) >= 2, Patience,
+            "the simulcast target to serve 2 segments");
+        (await _t.Cloudflare.GetJsonAsync($"{_t.StreamPath}/live_inputs/{targetUid}")).Result()["status"]!.GetValue<string>().Should().Be("connected");
+
+        (await _t.Cloudflare.SendAsync(HttpMethod.Put, $"{_t.StreamPath}/live_inputs/{source["uid"]}/outputs/{output["uid"]}", new { enabled = false })).Result();
+        await Eventually.TrueAsync(
+            async () => (await _t.Cloudflare.GetJsonAsync($"{_t.StreamPath}/live_inputs/{targetUid}")).Result()["status"]?.GetValue<string>() == "client_disconnect",
+            Patience, "a disabled output to stop pushing");
+        await _t.Agora.SendAsync(HttpMethod.Delete, $"{Converters}/{converter}");
+        await _t.Agora.SendAsync(HttpMethod.Delete, $"/__emulator/channels/{channel}/broadcasters/501");
     }
 
     [Fact]
