@@ -154,8 +154,7 @@ public sealed class FaultInjectionTests(EmulatorsFixture fixture)
 
     private async Task JoinAndLeaveAsync(string channel)
     {
-        var token = TestTokenBuilder.Publisher(_t.Providers.AgoraAppId, _t.Providers.AgoraAppCertificate, channel, 77);
-        (await _t.Agora.PostJsonAsync($"/__emulator/channels/{channel}/broadcasters", new { uid = 77, token })).Status.Should().Be(201);
+        await _t.JoinAsync(channel, 77);
         (await _t.Agora.SendAsync(HttpMethod.Delete, $"/__emulator/channels/{channel}/broadcasters/77")).Status.Should().Be(204);
     }
 

@@ -21,8 +21,6 @@ public sealed class NoMediaStrictTests(NoMediaStrictFixture fixture)
 
     private string Recording => $"/v1/apps/{_t.Providers.AgoraAppId}/cloud_recording";
 
-    private string Converters => $"/na/v1/projects/{_t.Providers.AgoraAppId}/rtmp-converters";
-
     [Fact]
     public async Task Without_media_a_converter_push_connects_the_input_through_http_and_notifies()
     {
@@ -31,13 +29,13 @@ public sealed class NoMediaStrictTests(NoMediaStrictFixture fixture)
         var uid = input["uid"]!.GetValue<string>();
         var url = input["rtmps"]!["url"]!.GetValue<string>();
         url.Should().Be($"rtmp://127.0.0.1:{_t.CloudflareUrl.Port}/live/", "without media the emulator's own HTTP port stands for the RTMP server");
-        await JoinAsync(channel, 501);
+        await _t.JoinAsync(channel, 501);
 
-        var good = await CreateConverterAsync(channel + "_good", channel, 501, url + input["rtmps"]!["streamKey"]!.GetValue<string>());
-        var bad = await CreateConverterAsync(channel + "_bad", channel, 501, url + "wrong-key");
+        var good = await _t.CreateConverterAsync(channel + "_good", channel, 501, url + input["rtmps"]!["streamKey"]!.GetValue<string>());
+        var bad = await _t.CreateConverterAsync(channel + "_bad", channel, 501, url + "wrong-key");
 
-        await WaitForConverterAsync(good, "running");
-        await WaitForConverterAsync(bad, "failed");
+        await _t.WaitForConverterAsync(good, "running");
+        await _t.WaitForConverterAsync(bad, "failed");
         (await _t.Cloudflare.GetJsonAsync($"{_t.StreamPath}/live_inputs/{uid}")).Result()["status"]!.GetValue<string>().Should().Be("connected");
         await Eventually.TrueAsync(() => _t.Webhooks.Received.Any(w => w.Text.Contains(uid, StringComparison.Ordinal) && w.Text.Contains("live_input.connected", StringComparison.Ordinal)),
             Patience, "the connected notification");
@@ -46,7 +44,7 @@ public sealed class NoMediaStrictTests(NoMediaStrictFixture fixture)
         (await _t.Agora.SendAsync(HttpMethod.Delete, $"/__emulator/channels/{channel}/broadcasters/501")).Status.Should().Be(204);
         await Eventually.TrueAsync(async () => (await _t.Cloudflare.GetJsonAsync($"{_t.StreamPath}/live_inputs/{uid}")).Result()["status"]!.GetValue<string>() == "client_disconnect",
             Patience, "the input to disconnect");
-        await WaitForConverterAsync(good, "connecting");
+        await _t.WaitForConverterAsync(good, "connecting");
 
         foreach (var emulator in new[] { KnownResources.AgoraEmulator, KnownResources.CloudflareEmulator })
         {
@@ -54,8 +52,8 @@ public sealed class NoMediaStrictTests(NoMediaStrictFixture fixture)
             ProcessTree.Descendants(pid).Select(p => p.Command).Should().NotContain(["ffmpeg", "nginx"], "media is off");
         }
 
-        await _t.Agora.SendAsync(HttpMethod.Delete, $"{Converters}/{good}");
-        await _t.Agora.SendAsync(HttpMethod.Delete, $"{Converters}/{bad}");
+        await _t.Agora.SendAsync(HttpMethod.Delete, $"{_t.ConvertersPath}/{good}");
+        await _t.Agora.SendAsync(HttpMethod.Delete, $"{_t.ConvertersPath}/{bad}");
     }
 
     [Fact]
@@ -98,7 +96,7 @@ public sealed class NoMediaStrictTests(NoMediaStrictFixture fixture)
     public async Task Strict_mode_query_reaches_in_progress_about_5_seconds_after_start_and_a_recording_without_media_lists_its_files()
     {
         var channel = "strict_" + Guid.NewGuid().ToString("N")[..8];
-        await JoinAsync(channel, 601);
+        await _t.JoinAsync(channel, 601);
         var (resource, sid) = await StartRecordingAsync(channel, "4000000601");
 
         var first = await _t.Agora.GetJsonAsync($"{Recording}/resourceid/{resource}/sid/{sid}/mode/mix/query");
@@ -123,15 +121,15 @@ public sealed class NoMediaStrictTests(NoMediaStrictFixture fixture)
         var converters = new List<string>();
         for (var i = 0; i < 20; i++)
         {
-            converters.Add(await CreateConverterAsync($"{channel}_{i}", channel, 1, $"rtmp://127.0.0.1:1/live/k{i}"));
+            converters.Add(await _t.CreateConverterAsync($"{channel}_{i}", channel, 1, $"rtmp://127.0.0.1:1/live/k{i}"));
         }
 
-        var over = await _t.Agora.PostJsonAsync(Converters, new { converter = new { name = $"{channel}_x", rawOptions = new { rtcChannel = channel, rtcStreamUid = 1 }, rtmpUrl = "rtmp://127.0.0.1:1/live/x" } });
+        var over = await _t.Agora.PostJsonAsync(_t.ConvertersPath, new { converter = new { name = $"{channel}_x", rawOptions = new { rtcChannel = channel, rtcStreamUid = 1 }, rtmpUrl = "rtmp://127.0.0.1:1/live/x" } });
         over.Status.Should().Be(429);
         over.Body!["message"]!.GetValue<string>().Should().Contain("20");
         foreach (var id in converters)
         {
-            (await _t.Agora.SendAsync(HttpMethod.Delete, $"{Converters}/{id}")).Status.Should().Be(200);
+            (await _t.Agora.SendAsync(HttpMethod.Delete, $"{_t.ConvertersPath}/{id}")).Status.Should().Be(200);
         }
 
         // 50 concurrent recordings per App ID: the 51st start is refused. Calls are paced under 10 a second.
@@ -182,22 +180,4 @@ public sealed class NoMediaStrictTests(NoMediaStrictFixture fixture)
             storageConfig = new { vendor = 1, region = 0, bucket = "strict", accessKey = "AKIAEXAMPLE", secretKey = "example-secret" },
         },
     };
-
-    private async Task JoinAsync(string channel, uint uid)
-    {
-        var token = TestTokenBuilder.Publisher(_t.Providers.AgoraAppId, _t.Providers.AgoraAppCertificate, channel, uid);
-        (await _t.Agora.PostJsonAsync($"/__emulator/channels/{channel}/broadcasters", new { uid, token })).Status.Should().Be(201);
-    }
-
-    private async Task<string> CreateConverterAsync(string name, string channel, uint uid, string rtmpUrl)
-    {
-        var created = await _t.Agora.PostJsonAsync(Converters, new { converter = new { name, rawOptions = new { rtcChannel = channel, rtcStreamUid = uid }, rtmpUrl, idleTimeout = 300 } });
-        created.Status.Should().Be(200, created.Body?.ToJsonString());
-        return created.Body!["converter"]!["id"]!.GetValue<string>();
-    }
-
-    private Task WaitForConverterAsync(string id, string state) =>
-        Eventually.TrueAsync(
-            async () => (await _t.Agora.GetJsonAsync($"{Converters}/{id}")).Body?["converter"]?["state"]?.GetValue<string>() == state,
-            Patience, $"converter {id} to be {state}");
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using Microsoft.Extensions.Configuration;
 
 namespace HybridStreaming.Emulators.Common;
@@ -42,19 +43,17 @@ public sealed class EmulatorOptions
     public static bool IsOff(string? value) =>
         value is not null && (value.Equals("off", StringComparison.OrdinalIgnoreCase) || value.Equals("false", StringComparison.OrdinalIgnoreCase) || value == "0");
 
-    public static int Int(IConfiguration configuration, string name, int fallback) =>
-        configuration[name] is { Length: > 0 } text
-            ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
-                ? value
-                : throw new InvalidOperationException($"{name} must be an integer, not '{text}'.")
-            : fallback;
+    public static int Int(IConfiguration configuration, string name, int fallback) => Number(configuration, name, fallback);
 
-    public static double Double(IConfiguration configuration, string name, double fallback) =>
-        configuration[name] is { Length: > 0 } text
-            ? double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+    public static double Double(IConfiguration configuration, string name, double fallback) => Number(configuration, name, fallback);
+
+    private static T Number<T>(IConfiguration configuration, string name, T fallback)
+        where T : INumber<T> =>
+        configuration[name] is not { Length: > 0 } text
+            ? fallback
+            : T.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
                 ? value
-                : throw new InvalidOperationException($"{name} must be a number, not '{text}'.")
-            : fallback;
+                : throw new InvalidOperationException($"{name} must be a number, not '{text}'.");
 
     public override string ToString() =>
         $"media={(Media ? "on" : "off")} strict={(Strict ? "on" : "off")} scratch={ScratchDirectory}";

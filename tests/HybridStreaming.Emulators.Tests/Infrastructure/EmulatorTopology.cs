@@ -1,10 +1,13 @@
 using System.Net.Http.Headers;
 using System.Text;
+using FluentAssertions;
 using HybridStreaming.AppHost;
 using HybridStreaming.AppHost.Hosting;
 using HybridStreaming.AppHost.Hosting.Resources;
 using HybridStreaming.AppHost.Testing;
 using HybridStreaming.ServiceDefaults;
+using HybridStreaming.Testing;
+using HybridStreaming.Testing.Agora;
 
 namespace HybridStreaming.Emulators.Tests.Infrastructure;
 
@@ -48,6 +51,32 @@ public sealed class EmulatorTopology : IAsyncDisposable
     public string StreamPath => $"/client/v4/accounts/{Providers.CloudflareAccountId}/stream";
 
     public string AgoraStorage => Path.Combine(App.StateDirectory, KnownResources.AgoraEmulator, "storage");
+
+    public string ConvertersPath => $"/na/v1/projects/{Providers.AgoraAppId}/rtmp-converters";
+
+    /// <summary>A broadcaster joins an Agora channel with a publisher token the tests build themselves.</summary>
+    public async Task JoinAsync(string channel, uint uid)
+    {
+        var token = TestTokenBuilder.Publisher(Providers.AgoraAppId, Providers.AgoraAppCertificate, channel, uid);
+        var joined = await Agora.PostJsonAsync($"/__emulator/channels/{channel}/broadcasters", new { uid, token });
+        joined.Status.Should().Be(201, joined.Body?.ToJsonString());
+    }
+
+    /// <summary>A raw Media Push converter of <paramref name="uid"/> in <paramref name="channel"/> to <paramref name="rtmpUrl"/>; its id.</summary>
+    public async Task<string> CreateConverterAsync(string name, string channel, uint uid, string rtmpUrl)
+    {
+        var created = await Agora.PostJsonAsync(ConvertersPath, new
+        {
+            converter = new { name, rawOptions = new { rtcChannel = channel, rtcStreamUid = uid }, rtmpUrl, idleTimeout = 300 },
+        });
+        created.Status.Should().Be(200, created.Body?.ToJsonString());
+        return created.Body!["converter"]!["id"]!.GetValue<string>();
+    }
+
+    public Task WaitForConverterAsync(string id, string state) =>
+        Eventually.TrueAsync(
+            async () => (await Agora.GetJsonAsync($"{ConvertersPath}/{id}")).Body?["converter"]?["state"]?.GetValue<string>() == state,
+            TimeSpan.FromSeconds(45), $"converter {id} to be {state}");
 
     public ProjectResource Resource(string name) => App.Resources.OfType<ProjectResource>().Single(p => p.Name == name);
 

@@ -20,8 +20,6 @@ public sealed class MediaPipelineTests(EmulatorsFixture fixture)
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
     private readonly EmulatorTopology _t = fixture.Topology;
 
-    private string Converters => $"/na/v1/projects/{_t.Providers.AgoraAppId}/rtmp-converters";
-
     [Fact]
     public async Task A_converter_pushes_the_channel_into_a_live_input_that_serves_h264_aac_hls_until_it_is_disabled()
     {
@@ -30,10 +28,10 @@ public sealed class MediaPipelineTests(EmulatorsFixture fixture)
         var uid = input["uid"]!.GetValue<string>();
         var ingest = input["rtmps"]!["url"]!.GetValue<string>() + input["rtmps"]!["streamKey"]!.GetValue<string>();
         (await _t.Cloudflare.SendAsync(HttpMethod.Put, _t.StreamPath + "/webhook", new { notificationUrl = _t.Webhooks.Url + "/api/webhooks/cloudflare" })).Result();
-        await JoinAsync(channel, 201);
+        await _t.JoinAsync(channel, 201);
 
-        var converter = await CreateConverterAsync(channel, 201, ingest);
-        await WaitForConverterAsync(converter, "running");
+        var converter = await _t.CreateConverterAsync(channel + "_cdn", channel, 201, ingest);
+        await _t.WaitForConverterAsync(converter, "running");
 
         var manifestUrl = new Uri(_t.CloudflareUrl, $"/{uid}/manifest/video.m3u8");
         var playlist = await Eventually.ValueAsync(() => PlaylistAsync(manifestUrl), p => MediaProbe.SegmentCount(p) >= 2, Patience, "a live playlist with 2 segments");
@@ -61,7 +59,7 @@ public sealed class MediaPipelineTests(EmulatorsFixture fixture)
 
         // Disabling the input cuts the running push: the converter fails, the input disconnects.
         (await _t.Cloudflare.PostJsonAsync($"{_t.StreamPath}/live_inputs/{uid}/disable", null)).Result();
-        await WaitForConverterAsync(converter, "failed");
+        await _t.WaitForConverterAsync(converter, "failed");
         (await _t.Cloudflare.GetJsonAsync($"{_t.StreamPath}/live_inputs/{uid}")).Result()["status"]!.GetValue<string>().Should().Be("client_disconnect");
         await NotificationAsync(uid, "live_input.disconnected");
         ((int)(await _t.Anonymous.GetAsync(manifestUrl, TestContext.Current.CancellationToken)).StatusCode).Should().Be(204);
@@ -82,7 +80,7 @@ public sealed class MediaPipelineTests(EmulatorsFixture fixture)
         VerifyWebhookSignature(webhook!, _t.Providers.CloudflareWebhookSecret).Should().BeTrue();
         webhook!.Json["status"]!["state"]!.GetValue<string>().Should().Be("ready");
 
-        await _t.Agora.SendAsync(HttpMethod.Delete, $"{Converters}/{converter}");
+        await _t.Agora.SendAsync(HttpMethod.Delete, $"{_t.ConvertersPath}/{converter}");
         await _t.Agora.SendAsync(HttpMethod.Delete, $"/__emulator/channels/{channel}/broadcasters/201");
     }
 
@@ -94,13 +92,13 @@ public sealed class MediaPipelineTests(EmulatorsFixture fixture)
         var uid = input["uid"]!.GetValue<string>();
         var oldKey = input["rtmps"]!["url"]!.GetValue<string>() + input["rtmps"]!["streamKey"]!.GetValue<string>();
         (await _t.Cloudflare.PostJsonAsync($"{_t.StreamPath}/live_inputs/{uid}/rotate_keys", null)).Result();
-        await JoinAsync(channel, 301);
+        await _t.JoinAsync(channel, 301);
 
-        var wrong = await CreateConverterAsync(channel, 301, input["rtmps"]!["url"]!.GetValue<string>() + "not-the-key");
-        var rotated = await CreateConverterAsync(channel, 301, oldKey, "_old");
+        var wrong = await _t.CreateConverterAsync(channel + "_cdn", channel, 301, input["rtmps"]!["url"]!.GetValue<string>() + "not-the-key");
+        var rotated = await _t.CreateConverterAsync(channel + "_old", channel, 301, oldKey);
 
-        await WaitForConverterAsync(wrong, "failed");
-        await WaitForConverterAsync(rotated, "failed");
+        await _t.WaitForConverterAsync(wrong, "failed");
+        await _t.WaitForConverterAsync(rotated, "failed");
         (await _t.Cloudflare.GetJsonAsync($"{_t.StreamPath}/live_inputs/{uid}")).Result()["status"].Should().BeNull("nothing was ever accepted");
         await _t.Agora.SendAsync(HttpMethod.Delete, $"/__emulator/channels/{channel}/broadcasters/301");
 
@@ -122,9 +120,9 @@ public sealed class MediaPipelineTests(EmulatorsFixture fixture)
         var targetUid = target["uid"]!.GetValue<string>();
         var output = (await _t.Cloudflare.PostJsonAsync($"{_t.StreamPath}/live_inputs/{source["uid"]}/outputs",
             new { url = target["rtmps"]!["url"]!.GetValue<string>(), streamKey = target["rtmps"]!["streamKey"]!.GetValue<string>() })).Result(201);
-        await JoinAsync(channel, 501);
+        await _t.JoinAsync(channel, 501);
 
-        var converter = await CreateConverterAsync(channel, 501, source["rtmps"]!["url"]!.GetValue<string>() + source["rtmps"]!["streamKey"]!.GetValue<string>());
+        var converter = await _t.CreateConverterAsync(channel + "_cdn", channel, 501, source["rtmps"]!["url"]!.GetValue<string>() + source["rtmps"]!["streamKey"]!.GetValue<string>());
 
         await Eventually.ValueAsync(() => PlaylistAsync(new Uri(_t.CloudflareUrl, $"/{targetUid}/manifest/video.m3u8")), p => MediaProbe.SegmentCount(p) >= 2, Patience,
             "the simulcast target to serve 2 segments");
@@ -134,7 +132,7 @@ public sealed class MediaPipelineTests(EmulatorsFixture fixture)
         await Eventually.TrueAsync(
             async () => (await _t.Cloudflare.GetJsonAsync($"{_t.StreamPath}/live_inputs/{targetUid}")).Result()["status"]?.GetValue<string>() == "client_disconnect",
             Patience, "a disabled output to stop pushing");
-        await _t.Agora.SendAsync(HttpMethod.Delete, $"{Converters}/{converter}");
+        await _t.Agora.SendAsync(HttpMethod.Delete, $"{_t.ConvertersPath}/{converter}");
         await _t.Agora.SendAsync(HttpMethod.Delete, $"/__emulator/channels/{channel}/broadcasters/501");
     }
 
@@ -142,7 +140,7 @@ public sealed class MediaPipelineTests(EmulatorsFixture fixture)
     public async Task Cloud_recording_writes_playable_hls_and_mp4_into_the_bucket_folder()
     {
         var channel = "rec_" + Guid.NewGuid().ToString("N")[..8];
-        await JoinAsync(channel, 401);
+        await _t.JoinAsync(channel, 401);
         var recording = $"/v1/apps/{_t.Providers.AgoraAppId}/cloud_recording";
         var resource = (await _t.Agora.PostJsonAsync(recording + "/acquire", new { cname = channel, uid = "4000000401", clientRequest = new { } })).Body!["resourceId"]!.GetValue<string>();
         var started = await _t.Agora.PostJsonAsync($"{recording}/resourceid/{resource}/mode/mix/start", new
@@ -188,28 +186,6 @@ public sealed class MediaPipelineTests(EmulatorsFixture fixture)
         uploaded.Json["payload"]!["details"]!["fileList"]!.AsArray().Should().NotBeEmpty();
         await _t.Agora.SendAsync(HttpMethod.Delete, $"/__emulator/channels/{channel}/broadcasters/401");
     }
-
-    private async Task JoinAsync(string channel, uint uid)
-    {
-        var token = TestTokenBuilder.Publisher(_t.Providers.AgoraAppId, _t.Providers.AgoraAppCertificate, channel, uid);
-        var joined = await _t.Agora.PostJsonAsync($"/__emulator/channels/{channel}/broadcasters", new { uid, token });
-        joined.Status.Should().Be(201, joined.Body?.ToJsonString());
-    }
-
-    private async Task<string> CreateConverterAsync(string channel, uint uid, string rtmpUrl, string suffix = "")
-    {
-        var created = await _t.Agora.PostJsonAsync(Converters, new
-        {
-            converter = new { name = $"{channel}_cdn{suffix}", rawOptions = new { rtcChannel = channel, rtcStreamUid = uid }, rtmpUrl, idleTimeout = 300 },
-        });
-        created.Status.Should().Be(200, created.Body?.ToJsonString());
-        return created.Body!["converter"]!["id"]!.GetValue<string>();
-    }
-
-    private Task WaitForConverterAsync(string id, string state) =>
-        Eventually.TrueAsync(
-            async () => (await _t.Agora.GetJsonAsync($"{Converters}/{id}")).Body?["converter"]?["state"]?.GetValue<string>() == state,
-            Patience, $"converter {id} to be {state}");
 
     private async Task<string> PlaylistAsync(Uri url)
     {

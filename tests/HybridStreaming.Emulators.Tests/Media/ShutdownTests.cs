@@ -20,13 +20,8 @@ public sealed class ShutdownTests
         {
             var channel = "bye_" + Guid.NewGuid().ToString("N")[..8];
             var input = (await t.Cloudflare.PostJsonAsync(t.StreamPath + "/live_inputs", new { recording = new { mode = "automatic" } })).Result(201);
-            var token = TestTokenBuilder.Publisher(t.Providers.AgoraAppId, t.Providers.AgoraAppCertificate, channel, 11);
-            (await t.Agora.PostJsonAsync($"/__emulator/channels/{channel}/broadcasters", new { uid = 11, token })).Status.Should().Be(201);
-            var converter = await t.Agora.PostJsonAsync($"/na/v1/projects/{t.Providers.AgoraAppId}/rtmp-converters", new
-            {
-                converter = new { name = channel, rawOptions = new { rtcChannel = channel, rtcStreamUid = 11 }, rtmpUrl = input["rtmps"]!["url"]!.GetValue<string>() + input["rtmps"]!["streamKey"]!.GetValue<string>() },
-            });
-            converter.Status.Should().Be(200);
+            await t.JoinAsync(channel, 11);
+            await t.CreateConverterAsync(channel, channel, 11, input["rtmps"]!["url"]!.GetValue<string>() + input["rtmps"]!["streamKey"]!.GetValue<string>());
             var pids = new[] { KnownResources.AgoraEmulator, KnownResources.CloudflareEmulator }.Select(n => t.App[n].Snapshot().ProcessIds.Single()).ToList();
 
             started = await Eventually.ValueAsync(

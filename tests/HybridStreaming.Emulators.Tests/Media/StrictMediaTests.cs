@@ -16,13 +16,9 @@ public sealed class StrictMediaTests
         var channel = "gop_" + Guid.NewGuid().ToString("N")[..8];
         var input = (await t.Cloudflare.PostJsonAsync(t.StreamPath + "/live_inputs", new { recording = new { mode = "automatic" } })).Result(201);
         var uid = input["uid"]!.GetValue<string>();
-        var token = TestTokenBuilder.Publisher(t.Providers.AgoraAppId, t.Providers.AgoraAppCertificate, channel, 21);
-        (await t.Agora.PostJsonAsync($"/__emulator/channels/{channel}/broadcasters", new { uid = 21, token })).Status.Should().Be(201);
+        await t.JoinAsync(channel, 21);
 
-        (await t.Agora.PostJsonAsync($"/na/v1/projects/{t.Providers.AgoraAppId}/rtmp-converters", new
-        {
-            converter = new { name = channel, rawOptions = new { rtcChannel = channel, rtcStreamUid = 21 }, rtmpUrl = input["rtmps"]!["url"]!.GetValue<string>() + input["rtmps"]!["streamKey"]!.GetValue<string>() },
-        })).Status.Should().Be(200);
+        await t.CreateConverterAsync(channel, channel, 21, input["rtmps"]!["url"]!.GetValue<string>() + input["rtmps"]!["streamKey"]!.GetValue<string>());
 
         var errored = await Eventually.ValueAsync(
             () => Task.FromResult(t.Webhooks.Received.FirstOrDefault(w => w.Text.Contains(uid, StringComparison.Ordinal) && w.Text.Contains("live_input.errored", StringComparison.Ordinal))),

@@ -37,33 +37,18 @@ public sealed class ChannelMedia(
         }
 
         MediaTools.Require();
-        var started = new TaskCompletionSource();
-        lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        _ = Task.Run(async () =>
-        {
-            await started.Task;
-            var self = Self();
-            var nginx = new NginxRtmpServer(
+        MediaServerHosting.StartWhenListening(lifetime, logger,
+            () => new NginxRtmpServer(
                 Path.Combine(options.ScratchDirectory, "nginx"),
                 settings.RtmpPort,
                 [new RtmpApplication(Application)
                 {
-                    OnPublishUrl = $"{self}/__emulator/internal/media/publish",
-                    OnPublishDoneUrl = $"{self}/__emulator/internal/media/unpublish",
+                    OnPublishUrl = $"{Self()}/__emulator/internal/media/publish",
+                    OnPublishDoneUrl = $"{Self()}/__emulator/internal/media/unpublish",
                 }],
                 logger,
-                secrets);
-            try
-            {
-                await nginx.StartAsync(lifetime.ApplicationStopping);
-                Nginx = nginx;
-            }
-            catch (Exception exception) when (exception is InvalidOperationException or OperationCanceledException)
-            {
-                logger.LogError("The internal RTMP server did not start: {Error}", exception.Message);
-                await nginx.DisposeAsync();
-            }
-        }, CancellationToken.None);
+                secrets),
+            nginx => Nginx = nginx);
         return Task.CompletedTask;
     }
 
@@ -139,21 +124,11 @@ public sealed class ChannelMedia(
             await nginx.DisposeAsync();
         }
 
-        try
-        {
-            Directory.Delete(options.ScratchDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        MediaServerHosting.DeleteScratch(options);
     }
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(!options.Media
-            ? HealthCheckResult.Healthy("media off")
-            : Nginx is { IsRunning: true } nginx
-                ? HealthCheckResult.Healthy($"rtmp://127.0.0.1:{nginx.RtmpPort}/{Application}/")
-                : HealthCheckResult.Unhealthy("the internal nginx-rtmp is not running"));
+        Task.FromResult(MediaServerHosting.Health(options, Nginx, Application));
 
     /// <summary>The emulator's own address, for nginx's hooks.</summary>
     public Func<string> Self { get; set; } = () => "http://127.0.0.1:8091";

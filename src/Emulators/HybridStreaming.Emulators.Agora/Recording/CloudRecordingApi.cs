@@ -203,19 +203,12 @@ public static partial class CloudRecordingApi
             // Strict: the real timing — starting, ready, and "in progress" about 5 s after start.
             var status = !options.Strict || elapsed >= TimeSpan.FromSeconds(5) ? 5 : elapsed >= TimeSpan.FromSeconds(2) ? 4 : 2;
             var (listMode, list) = status == 5 ? recording.FileList(session) : ("string", JsonValue.Create("")!);
-            return Results.Json(new JsonObject
+            return Answer(session, new JsonObject
             {
-                ["resourceId"] = resourceid,
-                ["sid"] = sid,
-                ["serverResponse"] = new JsonObject
-                {
-                    ["fileListMode"] = listMode,
-                    ["fileList"] = list,
-                    ["status"] = status,
-                    ["sliceStartTime"] = session.SliceStartTime,
-                },
-                ["cname"] = session.Cname,
-                ["uid"] = session.Uid,
+                ["fileListMode"] = listMode,
+                ["fileList"] = list,
+                ["status"] = status,
+                ["sliceStartTime"] = session.SliceStartTime,
             });
         }
     }
@@ -253,7 +246,7 @@ public static partial class CloudRecordingApi
             }
 
             // The emulator records the channel's one stream: layouts and subscriptions are accepted and kept as given.
-            return Results.Json(new JsonObject { ["resourceId"] = resourceid, ["sid"] = sid, ["cname"] = session.Cname, ["uid"] = session.Uid });
+            return Answer(session, null);
         }
     }
 
@@ -308,20 +301,27 @@ public static partial class CloudRecordingApi
             }
 
             var (listMode, list) = recording.FileList(session);
-            return Results.Json(new JsonObject
+            return Answer(session, new JsonObject
             {
-                ["resourceId"] = resourceid,
-                ["sid"] = sid,
-                ["serverResponse"] = new JsonObject
-                {
-                    ["fileListMode"] = listMode,
-                    ["fileList"] = list,
-                    ["uploadingStatus"] = asyncStop ? "unknown" : "uploaded",
-                },
-                ["cname"] = session.Cname,
-                ["uid"] = session.Uid,
+                ["fileListMode"] = listMode,
+                ["fileList"] = list,
+                ["uploadingStatus"] = asyncStop ? "unknown" : "uploaded",
             });
         }
+    }
+
+    /// <summary>query, update and stop answer <c>{resourceId, sid, serverResponse?, cname, uid}</c>.</summary>
+    private static IResult Answer(RecordingSession session, JsonObject? serverResponse)
+    {
+        var json = new JsonObject { ["resourceId"] = session.ResourceId, ["sid"] = session.Sid };
+        if (serverResponse is not null)
+        {
+            json["serverResponse"] = serverResponse;
+        }
+
+        json["cname"] = session.Cname;
+        json["uid"] = session.Uid;
+        return Results.Json(json);
     }
 
     private static RecordingSession? Find(CloudRecording recording, string resourceid, string sid, string mode) =>

@@ -69,42 +69,20 @@ public static class LiveInputsApi
 
     private static async Task<IResult> UpdateAsync(string uid, HttpRequest request, StreamStore store, StreamJson json, IngestService ingest, TimeProvider time)
     {
-        if (!Ids.IsHex32(uid))
-        {
-            return Envelope.InvalidId(request);
-        }
-
         var body = await JsonBody.ReadAsync(request);
-        LiveInput? input;
-        bool cut;
-        lock (store.Sync)
+        return await ChangeAsync(uid, request, store, json, ingest, input =>
         {
-            if (!store.Inputs.TryGetValue(uid, out input))
-            {
-                return Envelope.NotFound("Live input");
-            }
-
             // Validate on a copy first: a bad field changes nothing.
             var trial = new LiveInput { Uid = uid, Created = input.Created, Keys = input.Keys };
             if (!Apply(body, trial))
             {
-                return Envelope.BadRequest(body.Errors);
+                return (false, Envelope.BadRequest(body.Errors));
             }
 
             Apply(JsonBody.Parse(body.Root.ToJsonString()), input);
             input.Modified = time.GetUtcNow();
-            cut = !input.Enabled && input.IsLive;
-        }
-
-        if (cut)
-        {
-            await ingest.DisconnectAsync(input);
-        }
-
-        lock (store.Sync)
-        {
-            return Envelope.Ok(json.LiveInput(input));
-        }
+            return (!input.Enabled, null);
+        });
     }
 
     private static async Task<IResult> DeleteAsync(string uid, HttpRequest request, StreamStore store, IngestService ingest)
@@ -132,7 +110,30 @@ public static class LiveInputsApi
         return Envelope.Ok(new JsonObject());
     }
 
-    private static async Task<IResult> SetEnabledAsync(string uid, bool enabled, HttpRequest request, StreamStore store, StreamJson json, IngestService ingest, TimeProvider time)
+    /// <summary>"false makes the input reject connections and ends a running broadcast".</summary>
+    private static Task<IResult> SetEnabledAsync(string uid, bool enabled, HttpRequest request, StreamStore store, StreamJson json, IngestService ingest, TimeProvider time) =>
+        ChangeAsync(uid, request, store, json, ingest, input =>
+        {
+            input.Enabled = enabled;
+            input.Modified = time.GetUtcNow();
+            return (!enabled, null);
+        });
+
+    /// <summary>Old credentials are revoked: a broadcast still using them is disconnected.</summary>
+    private static Task<IResult> RotateKeysAsync(string uid, HttpRequest request, StreamStore store, StreamJson json, IngestService ingest, TimeProvider time) =>
+        ChangeAsync(uid, request, store, json, ingest, input =>
+        {
+            input.Keys = store.NewCredentials();
+            input.KeysRotatedAt = input.Modified = time.GetUtcNow();
+            return (true, null);
+        });
+
+    /// <summary>
+    /// Changes an input under the lock (<paramref name="change"/> may reject the request), cuts its
+    /// publisher when the change says so (outside the lock: nginx calls back), and answers with the input.
+    /// </summary>
+    private static async Task<IResult> ChangeAsync(string uid, HttpRequest request, StreamStore store, StreamJson json, IngestService ingest,
+        Func<LiveInput, (bool Cut, IResult? Rejected)> change)
     {
         if (!Ids.IsHex32(uid))
         {
@@ -140,6 +141,7 @@ public static class LiveInputsApi
         }
 
         LiveInput? input;
+        bool cut;
         lock (store.Sync)
         {
             if (!store.Inputs.TryGetValue(uid, out input))
@@ -147,43 +149,18 @@ public static class LiveInputsApi
                 return Envelope.NotFound("Live input");
             }
 
-            input.Enabled = enabled;
-            input.Modified = time.GetUtcNow();
+            (cut, var rejected) = change(input);
+            if (rejected is not null)
+            {
+                return rejected;
+            }
         }
 
-        if (!enabled)
+        if (cut)
         {
-            // "false makes the input reject connections and ends a running broadcast".
             await ingest.DisconnectAsync(input);
         }
 
-        lock (store.Sync)
-        {
-            return Envelope.Ok(json.LiveInput(input));
-        }
-    }
-
-    private static async Task<IResult> RotateKeysAsync(string uid, HttpRequest request, StreamStore store, StreamJson json, IngestService ingest, TimeProvider time)
-    {
-        if (!Ids.IsHex32(uid))
-        {
-            return Envelope.InvalidId(request);
-        }
-
-        LiveInput? input;
-        lock (store.Sync)
-        {
-            if (!store.Inputs.TryGetValue(uid, out input))
-            {
-                return Envelope.NotFound("Live input");
-            }
-
-            input.Keys = store.NewCredentials();
-            input.KeysRotatedAt = input.Modified = time.GetUtcNow();
-        }
-
-        // Old credentials are revoked: a broadcast still using them is disconnected.
-        await ingest.DisconnectAsync(input);
         lock (store.Sync)
         {
             return Envelope.Ok(json.LiveInput(input));

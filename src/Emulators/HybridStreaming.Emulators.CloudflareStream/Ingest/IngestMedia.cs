@@ -20,48 +20,40 @@ public sealed class IngestMedia(
     IHostApplicationLifetime lifetime,
     ILogger<IngestMedia> logger) : IHostedService, IHealthCheck
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(options.ScratchDirectory);
         if (!options.Media)
         {
             logger.LogInformation("Media is off (EMULATOR_MEDIA=off): pushes are made with POST /__emulator/rtmp/publish");
-            return;
+            return Task.CompletedTask;
         }
 
         MediaTools.Require();
-        // The hooks need the emulator's HTTP port, known once the server listens.
-        var started = new TaskCompletionSource();
-        lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        _ = Task.Run(async () =>
-        {
-            await started.Task;
-            var self = endpoints.Self.GetLeftPart(UriPartial.Authority);
-            var nginx = new NginxRtmpServer(
-                Path.Combine(options.ScratchDirectory, "nginx"),
-                settings.RtmpPort,
-                [new RtmpApplication(IngestService.Application)
-                {
-                    OnPublishUrl = $"{self}/__emulator/rtmp/publish",
-                    OnPublishDoneUrl = $"{self}/__emulator/rtmp/unpublish",
-                    HlsDirectory = ingest.HlsRoot,
-                    HlsFragmentSeconds = settings.HlsSegmentSeconds,
-                    HlsPlaylistSeconds = Math.Max(settings.HlsWindowSeconds, settings.HlsSegmentSeconds * 3),
-                }],
-                logger,
-                secrets);
-            try
+        MediaServerHosting.StartWhenListening(lifetime, logger,
+            () =>
             {
-                await nginx.StartAsync(lifetime.ApplicationStopping);
+                var self = endpoints.Self.GetLeftPart(UriPartial.Authority);
+                return new NginxRtmpServer(
+                    Path.Combine(options.ScratchDirectory, "nginx"),
+                    settings.RtmpPort,
+                    [new RtmpApplication(IngestService.Application)
+                    {
+                        OnPublishUrl = $"{self}/__emulator/rtmp/publish",
+                        OnPublishDoneUrl = $"{self}/__emulator/rtmp/unpublish",
+                        HlsDirectory = ingest.HlsRoot,
+                        HlsFragmentSeconds = settings.HlsSegmentSeconds,
+                        HlsPlaylistSeconds = Math.Max(settings.HlsWindowSeconds, settings.HlsSegmentSeconds * 3),
+                    }],
+                    logger,
+                    secrets);
+            },
+            nginx =>
+            {
                 endpoints.IngestRtmpPort = nginx.RtmpPort;
                 ingest.Nginx = nginx;
-            }
-            catch (Exception exception) when (exception is InvalidOperationException or OperationCanceledException)
-            {
-                logger.LogError("The RTMP ingest did not start: {Error}", exception.Message);
-                await nginx.DisposeAsync();
-            }
-        }, CancellationToken.None);
+            });
+        return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -78,19 +70,9 @@ public sealed class IngestMedia(
             await nginx.DisposeAsync();
         }
 
-        try
-        {
-            Directory.Delete(options.ScratchDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        MediaServerHosting.DeleteScratch(options);
     }
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(!options.Media
-            ? HealthCheckResult.Healthy("media off")
-            : ingest.Nginx is { IsRunning: true } nginx
-                ? HealthCheckResult.Healthy($"rtmp://127.0.0.1:{nginx.RtmpPort}/live/")
-                : HealthCheckResult.Unhealthy("nginx-rtmp is not running"));
+        Task.FromResult(MediaServerHosting.Health(options, ingest.Nginx, IngestService.Application));
 }
