@@ -43,6 +43,13 @@ public static class EmulatorHosting
     /// <summary>Faults first, so an injected fault stands in front of every provider endpoint.</summary>
     public static WebApplication UseEmulatorDefaults(this WebApplication app)
     {
+        // A bug in the emulator answers like the provider's own 500, and is logged with its stack.
+        app.UseExceptionHandler(handler => handler.Run(async context =>
+        {
+            var error = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error;
+            app.Logger.LogError(error, "Unhandled error in {Method} {Path}", context.Request.Method, context.Request.Path);
+            await context.RequestServices.GetRequiredService<IProviderErrors>().WriteAsync(context, StatusCodes.Status500InternalServerError);
+        }));
         app.UseFaultInjection();
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
         app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = r => r.Tags.Contains("live"), ResponseWriter = WriteHealthAsync });

@@ -80,8 +80,17 @@ public sealed class MediaPipelineTests(EmulatorsFixture fixture)
         VerifyWebhookSignature(webhook!, _t.Providers.CloudflareWebhookSecret).Should().BeTrue();
         webhook!.Json["status"]!["state"]!.GetValue<string>().Should().Be("ready");
 
-        await _t.Agora.SendAsync(HttpMethod.Delete, $"{_t.ConvertersPath}/{converter}");
+        (await _t.Agora.SendAsync(HttpMethod.Delete, $"{_t.ConvertersPath}/{converter}")).Status.Should().Be(200);
         await _t.Agora.SendAsync(HttpMethod.Delete, $"/__emulator/channels/{channel}/broadcasters/201");
+
+        // Media Push told NCS every step of the converter: created, connecting -> running -> failed, destroyed.
+        var pushEvents = await Eventually.ValueAsync(
+            () => Task.FromResult(_t.Webhooks.Received.Where(w => w.Path == "/api/webhooks/agora" && w.Json["payload"]?["converter"]?["id"]?.GetValue<string>() == converter).ToList()),
+            list => list.Count >= 4, Patience, "the converter's NCS events");
+        pushEvents.Should().OnlyContain(e => e.Json["productId"]!.GetValue<int>() == 5);
+        pushEvents.Select(e => (e.Json["eventType"]!.GetValue<int>(), e.Json["payload"]!["converter"]!["state"]!.GetValue<string>()))
+            .Should().Equal((1, "connecting"), (3, "running"), (3, "failed"), (4, "failed"));
+        pushEvents[^1].Json["payload"]!["destroyReason"]!.GetValue<string>().Should().Be("Delete Request");
     }
 
     [Fact]
@@ -184,6 +193,8 @@ public sealed class MediaPipelineTests(EmulatorsFixture fixture)
             w => w is not null, Patience, "NCS event 31 (uploaded)");
         uploaded!.Json["productId"]!.GetValue<int>().Should().Be(3);
         uploaded.Json["payload"]!["details"]!["fileList"]!.AsArray().Should().NotBeEmpty();
+        _t.Webhooks.Received.Where(w => w.Json["payload"]?["sid"]?.GetValue<string>() == sid).Select(w => w.Json["eventType"]!.GetValue<int>())
+            .Should().Equal([40, 41, 31, 11], "recorder started, recorder left, uploaded, session exit");
         await _t.Agora.SendAsync(HttpMethod.Delete, $"/__emulator/channels/{channel}/broadcasters/401");
     }
 

@@ -33,16 +33,22 @@ public static class ChannelsApi
             }
         });
         group.MapPost("/{channelName}/broadcasters", JoinAsync);
-        group.MapDelete("/{channelName}/broadcasters/{uid}", (string channelName, string uid, int? reason, ChannelRegistry channels) =>
+        group.MapDelete("/{channelName}/broadcasters/{uid}", (string channelName, string uid, HttpRequest request, ChannelRegistry channels) =>
         {
             if (!uint.TryParse(uid, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
             {
                 return EmulatorProblem.BadRequest("Invalid uid", "uid must be an unsigned 32-bit integer");
             }
 
+            var reason = 1;
+            if (request.Query["reason"].ToString() is { Length: > 0 } given && !int.TryParse(given, NumberStyles.None, CultureInfo.InvariantCulture, out reason))
+            {
+                return EmulatorProblem.BadRequest("Invalid reason", "reason must be a leave reason code (1 quit, 2 timeout, 3 kicked, 10 network, …)");
+            }
+
             lock (channels.Sync)
             {
-                return channels.LeaveBroadcaster(channelName, parsed, reason ?? 1)
+                return channels.LeaveBroadcaster(channelName, parsed, reason)
                     ? Results.NoContent()
                     : EmulatorProblem.NotFound($"uid {parsed} is not a broadcaster in '{channelName}'.");
             }
