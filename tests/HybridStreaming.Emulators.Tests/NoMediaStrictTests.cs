@@ -79,6 +79,25 @@ public sealed class NoMediaStrictTests(NoMediaStrictFixture fixture)
     }
 
     [Fact]
+    public async Task Deleting_a_live_input_ends_its_broadcast_and_keeps_the_recording_as_a_video()
+    {
+        var input = (await _t.Cloudflare.PostJsonAsync(_t.StreamPath + "/live_inputs", new { recording = new { mode = "automatic", timeoutSeconds = 60 } })).Result(201);
+        var uid = input["uid"]!.GetValue<string>();
+        var key = new { streamKey = input["rtmps"]!["streamKey"]!.GetValue<string>() };
+        (await _t.Anonymous.PostJsonAsync(new Uri(_t.CloudflareUrl, "/__emulator/rtmp/publish").ToString(), key)).Status.Should().Be(200);
+        var video = (await _t.Cloudflare.GetJsonAsync($"{_t.StreamPath}/live_inputs/{uid}/videos")).Result()[0]!["uid"]!.GetValue<string>();
+
+        (await _t.Cloudflare.SendAsync(HttpMethod.Delete, $"{_t.StreamPath}/live_inputs/{uid}")).Result();
+
+        await Eventually.TrueAsync(
+            async () => (await _t.Cloudflare.GetJsonAsync($"{_t.StreamPath}/{video}")).Result()["status"]!["state"]!.GetValue<string>() == "ready",
+            Patience, "the recording of the deleted input to be ready");
+        (await _t.Anonymous.PostJsonAsync(new Uri(_t.CloudflareUrl, "/__emulator/rtmp/publish").ToString(), key)).Status.Should().Be(403, "the key died with its input");
+        await Eventually.TrueAsync(() => _t.Webhooks.Received.Any(w => w.Text.Contains(uid, StringComparison.Ordinal) && w.Text.Contains("live_input.disconnected", StringComparison.Ordinal)),
+            Patience, "the disconnected notification");
+    }
+
+    [Fact]
     public async Task Strict_mode_answers_429_beyond_10_cloud_recording_calls_a_second()
     {
         await Task.Delay(1100, TestContext.Current.CancellationToken);

@@ -186,6 +186,38 @@ public sealed class AgoraApiTests(EmulatorsFixture fixture)
         (await _t.Agora.GetJsonAsync($"{Converters}/{id}")).Status.Should().Be(404);
     }
 
+    [Fact]
+    public async Task A_transcoding_converter_is_accepted_and_keeps_its_options()
+    {
+        var channel = NewChannel();
+        var create = await _t.Agora.PostJsonAsync(Converters, new
+        {
+            converter = new
+            {
+                name = channel + "_tc",
+                transcodeOptions = new
+                {
+                    rtcChannel = channel,
+                    audioOptions = new { codecProfile = "LC-AAC", sampleRate = 48000, bitrate = 48, audioChannels = 1 },
+                    videoOptions = new { canvas = new { width = 360, height = 640 }, layout = new[] { new { rtcStreamUid = 201, region = new { xPos = 0, yPos = 0, zIndex = 1, width = 360, height = 640 } } }, bitrate = 400, frameRate = 15, codec = "H.264" },
+                },
+                rtmpUrl = "rtmp://127.0.0.1:1/live/tc",
+                idleTimeout = 300,
+            },
+        });
+        create.Status.Should().Be(200, create.Body?.ToJsonString());
+        var id = create.Body!["converter"]!["id"]!.GetValue<string>();
+
+        var patched = await _t.Agora.SendAsync(HttpMethod.Patch, $"{Converters}/{id}?sequence=0",
+            new { converter = new { transcodeOptions = new { videoOptions = new { bitrate = 600 } } }, fields = "transcodeOptions.videoOptions.bitrate" });
+        patched.Status.Should().Be(200, patched.Body?.ToJsonString());
+        var got = await _t.Agora.GetJsonAsync($"{Converters}/{id}");
+        got.Body!["converter"]!["transcodeOptions"]!["rtcChannel"]!.GetValue<string>().Should().Be(channel);
+        got.Body["converter"]!["transcodeOptions"]!["videoOptions"]!["bitrate"]!.GetValue<int>().Should().Be(600);
+        got.Body["converter"]!["transcodeOptions"]!["videoOptions"]!["canvas"]!["width"]!.GetValue<int>().Should().Be(360, "only the masked field changed");
+        (await _t.Agora.SendAsync(HttpMethod.Delete, $"{Converters}/{id}")).Status.Should().Be(200);
+    }
+
     [Theory]
     [InlineData("""{"converter":{"rtmpUrl":"rtmp://h/live/k"}}""", "rawOptions or transcodeOptions")]
     [InlineData("""{"converter":{"rawOptions":{"rtcChannel":"c","rtcStreamUid":1},"rtmpUrl":"http://h/live/k"}}""", "rtmpUrl")]

@@ -77,7 +77,7 @@ public static partial class MediaPushApi
         else if (transcode is not null)
         {
             cname = body.String("converter.transcodeOptions.rtcChannel", required: true, maxLength: 64);
-            ValidateTranscoding(body);
+            ValidateTranscoding(body, complete: true);
         }
         else if (body.IsValid)
         {
@@ -171,7 +171,7 @@ public static partial class MediaPushApi
         var url = RtmpUrl(body, required: false);
         if (body.Has("converter.transcodeOptions"))
         {
-            ValidateTranscoding(body);
+            ValidateTranscoding(body, complete: false);
         }
 
         if (!body.IsValid)
@@ -191,23 +191,25 @@ public static partial class MediaPushApi
                 return AgoraErrors.Message(StatusCodes.Status400BadRequest, $"sequence must increase: {sequence} is not after {last}");
             }
 
-            if (body.Has("converter.transcodeOptions") && converter.TranscodeOptions is null)
+            // FieldMask: only the fields listed change; anything else in the body is ignored.
+            var mask = fields!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (mask.Any(f => f.StartsWith("transcodeOptions", StringComparison.Ordinal)) && converter.TranscodeOptions is null)
             {
                 return AgoraErrors.Message(StatusCodes.Status400BadRequest, "a raw converter cannot take transcodeOptions");
             }
 
             converter.LastSequence = sequence;
-            var urlChanged = url is not null && url != converter.RtmpUrl;
-            if (url is not null)
+            var urlChanged = false;
+            foreach (var field in mask)
             {
-                converter.RtmpUrl = url;
-            }
-
-            if (body.Object("converter.transcodeOptions") is { } transcode && converter.TranscodeOptions is not null)
-            {
-                foreach (var (key, value) in transcode)
+                if (field == "rtmpUrl" && url is not null)
                 {
-                    converter.TranscodeOptions[key] = value?.DeepClone();
+                    urlChanged = url != converter.RtmpUrl;
+                    converter.RtmpUrl = url;
+                }
+                else if (field.StartsWith("transcodeOptions.", StringComparison.Ordinal))
+                {
+                    CopyField(body.Root["converter"]!.AsObject(), converter.TranscodeOptions!, field["transcodeOptions.".Length..].Split('.'), "transcodeOptions");
                 }
             }
 
@@ -260,6 +262,30 @@ public static partial class MediaPushApi
         }
     }
 
+    /// <summary>Copies <c>converter.transcodeOptions.a.b</c> of the body to <c>a.b</c> of the converter's options (absent = removed).</summary>
+    private static void CopyField(JsonObject converter, JsonObject options, string[] path, string root)
+    {
+        JsonNode? source = converter[root];
+        foreach (var part in path)
+        {
+            source = (source as JsonObject)?[part];
+        }
+
+        var target = options;
+        foreach (var part in path[..^1])
+        {
+            if (target[part] is not JsonObject next)
+            {
+                next = [];
+                target[part] = next;
+            }
+
+            target = next;
+        }
+
+        target[path[^1]] = source?.DeepClone();
+    }
+
     private static string? RtmpUrl(JsonBody body, bool required)
     {
         var url = body.String("converter.rtmpUrl", required, maxLength: 1024);
@@ -272,12 +298,13 @@ public static partial class MediaPushApi
         return url;
     }
 
-    private static void ValidateTranscoding(JsonBody body)
+    /// <param name="complete">A create carries the whole options (bitrate required); an update only the masked fields.</param>
+    private static void ValidateTranscoding(JsonBody body, bool complete)
     {
         const string video = "converter.transcodeOptions.videoOptions";
         if (body.Object(video) is not null)
         {
-            body.Integer(video + ".bitrate", 1, 10_000, required: true);
+            body.Integer(video + ".bitrate", 1, 10_000, required: complete);
             body.Integer(video + ".frameRate", 1, 30);
             body.Integer(video + ".gop", 1, 300);
             body.Integer(video + ".canvas.width", 66, 1920);

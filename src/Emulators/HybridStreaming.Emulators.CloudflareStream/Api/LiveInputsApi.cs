@@ -95,18 +95,13 @@ public static class LiveInputsApi
         LiveInput? input;
         lock (store.Sync)
         {
-            if (!store.Inputs.Remove(uid, out input))
+            if (!store.Inputs.TryGetValue(uid, out input))
             {
                 return Envelope.NotFound("Live input");
             }
-
-            foreach (var output in input.Outputs)
-            {
-                ingest.StopOutput(output);
-            }
         }
 
-        await ingest.DisconnectAsync(input);
+        await ingest.RemoveAsync(input);
         return Envelope.Ok(new JsonObject());
     }
 

@@ -133,33 +133,70 @@ public sealed class IngestService(
                 return false;
             }
 
-            input.PublishingKey = null;
-            input.Status = "client_disconnect";
-            input.Modified = time.GetUtcNow();
-            var timer = new CancellationTokenSource();
-            input.FinishTimer = timer;
-            var video = input.Current!;
-            var wait = TimeSpan.FromSeconds(input.Recording.TimeoutSeconds);
-            _ = Task.Run(async () =>
-            {
-                try
-                {
-                    // The last fragment is written when the publisher leaves; give the recorder a moment for it.
-                    await Task.Delay(wait + TimeSpan.FromMilliseconds(options.Media ? 800 : 0), timer.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-
-                Finish(input, video);
-            });
+            Disconnected(input, TimeSpan.FromSeconds(input.Recording.TimeoutSeconds));
         }
 
-        logger.LogInformation("Live input {Uid} disconnected", input.Uid);
-        StopOutputs(input);
-        notifier.LiveInputEvent(input.Uid, "live_input.disconnected");
         return true;
+    }
+
+    /// <summary>
+    /// A deleted input: its broadcast ends at once (its recording stays a video), then a publisher still
+    /// connected is cut — nginx's on_publish_done then finds nothing left to do.
+    /// </summary>
+    public async Task RemoveAsync(LiveInput input)
+    {
+        string? key;
+        lock (store.Sync)
+        {
+            store.Inputs.Remove(input.Uid);
+            key = input.PublishingKey;
+            if (key is not null)
+            {
+                Disconnected(input, TimeSpan.Zero);
+            }
+
+            foreach (var output in input.Outputs)
+            {
+                StopOutput(output);
+            }
+        }
+
+        if (key is not null && Nginx is { } nginx)
+        {
+            await nginx.DropPublisherAsync(Application, key);
+        }
+    }
+
+    /// <summary>Inside the lock: status, notification, outputs stopped; the broadcast ends after <paramref name="reconnectWindow"/>.</summary>
+    private void Disconnected(LiveInput input, TimeSpan reconnectWindow)
+    {
+        input.PublishingKey = null;
+        input.Status = "client_disconnect";
+        input.Modified = time.GetUtcNow();
+        var timer = new CancellationTokenSource();
+        input.FinishTimer = timer;
+        var video = input.Current!;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                // The last fragment is written when the publisher leaves; give the recorder a moment for it.
+                await Task.Delay(reconnectWindow + TimeSpan.FromMilliseconds(options.Media ? 800 : 0), timer.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            Finish(input, video);
+        });
+        logger.LogInformation("Live input {Uid} disconnected", input.Uid);
+        foreach (var output in input.Outputs)
+        {
+            StopOutput(output);
+        }
+
+        notifier.LiveInputEvent(input.Uid, "live_input.disconnected");
     }
 
     /// <summary>Cuts the current publisher (input disabled, keys rotated, input deleted).</summary>
@@ -220,17 +257,6 @@ public sealed class IngestService(
         if (forwarder is not null)
         {
             _ = forwarder.DisposeAsync().AsTask();
-        }
-    }
-
-    private void StopOutputs(LiveInput input)
-    {
-        lock (store.Sync)
-        {
-            foreach (var output in input.Outputs)
-            {
-                StopOutput(output);
-            }
         }
     }
 
