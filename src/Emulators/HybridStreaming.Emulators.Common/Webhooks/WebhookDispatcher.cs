@@ -70,6 +70,7 @@ public sealed class WebhookDispatcher(EmulatorOptions options, FaultStore faults
     private readonly ConcurrentQueue<WebhookDelivery> _log = new();
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly ConcurrentDictionary<Task, bool> _retries = new();
+    private readonly ConcurrentDictionary<string, bool> _reportedUrls = new(StringComparer.Ordinal);
     private WebhookDelivery? _held;
     private long _number;
 
@@ -194,8 +195,10 @@ public sealed class WebhookDispatcher(EmulatorOptions options, FaultStore faults
         }
 
         delivery.State = "failed";
-        logger.LogInformation(
-            "Webhook {Event} to {Url} not delivered after {Attempts} attempts (see GET /__emulator/webhooks)",
+        // Once per receiver: until the gateway has its webhook endpoints every delivery fails, and that is expected.
+        var level = _reportedUrls.TryAdd(delivery.Message.Url!.ToString(), true) ? LogLevel.Information : LogLevel.Debug;
+        logger.Log(level,
+            "Webhook {Event} to {Url} not delivered after {Attempts} attempts; further failures to this URL are logged at Debug (all are listed at GET /__emulator/webhooks)",
             delivery.Message.Event, delivery.Message.Url, options.WebhookRetries + 1);
     }
 
