@@ -2,6 +2,7 @@
 # Runs a benchmark in Release and prints its figures ("name: value unit"). See docs/benchmarks.md.
 #   ./bench.sh apphost-startup [--runs=3]
 #   ./bench.sh outbox [--events=20000] [--rate=200] [--seconds=30]
+#   ./bench.sh emulator-media [--runs=5] [--inputs=20] [--seconds=20]
 set -euo pipefail
 cd "$(dirname "$0")"
 ./eng/install-prerequisites.sh >/dev/null

@@ -1,11 +1,12 @@
 using HybridStreaming.AppHost.Hosting;
+using HybridStreaming.AppHost.Hosting.Resources;
 using HybridStreaming.ServiceDefaults;
 
 namespace HybridStreaming.AppHost;
 
 /// <summary>
-/// The whole system, top to bottom like a deployment diagram: infrastructure, then the services that
-/// use it, then the gateway in front. Used by <c>dotnet run --project HybridStreaming.AppHost</c> and by
+/// The whole system, top to bottom like a deployment diagram: infrastructure, the provider emulators,
+/// then the services that use them, then the gateway in front. Used by <c>dotnet run --project HybridStreaming.AppHost</c> and by
 /// the tests' <see cref="Testing.DistributedApplicationTestingBuilder"/>.
 /// </summary>
 public static class AppTopology
@@ -20,6 +21,35 @@ public static class AppTopology
         var costsDb = builder.AddDatabase(postgres, KnownResources.CostsDatabase);
         var redis = builder.AddRedis(KnownResources.Redis);
         var rabbitmq = builder.AddRabbitMQ(KnownResources.RabbitMq);
+
+        // Provider emulators (Agora, Cloudflare Stream) with one set of generated credentials; their
+        // webhooks go to the gateway, as the real providers' would.
+        var providers = ProviderSettings.Load(builder.StateDirectory, builder.Configuration);
+        ProjectResource? gateway = null;
+        var agora = builder.AddProject(KnownResources.AgoraEmulator, "src/Emulators/HybridStreaming.Emulators.Agora")
+            .WithHttpEndpoint(builder.Options.AgoraEmulatorPort);
+        var cloudflare = builder.AddProject(KnownResources.CloudflareEmulator, "src/Emulators/HybridStreaming.Emulators.CloudflareStream")
+            .WithHttpEndpoint(builder.Options.CloudflareEmulatorPort);
+        foreach (var emulator in new[] { agora, cloudflare })
+        {
+            foreach (var name in providers.Environment(new Uri(agora.HttpUrl), new Uri(cloudflare.HttpUrl)).Keys)
+            {
+                emulator.WithEnvironment(name, () => providers.Environment(new Uri(agora.HttpUrl), new Uri(cloudflare.HttpUrl))[name]);
+            }
+
+            emulator.WithEnvironment("EMULATOR_SCRATCH_DIR", Path.Combine(builder.StateDirectory, emulator.Name, "scratch"));
+            foreach (var name in new[] { "EMULATOR_MEDIA", "EMULATOR_STRICT" })
+            {
+                if (builder.Configuration[name] is { Length: > 0 } value)
+                {
+                    emulator.WithEnvironment(name, value);
+                }
+            }
+        }
+
+        agora.WithEnvironment("AGORA_EMULATOR_STORAGE_DIR", Path.Combine(builder.StateDirectory, KnownResources.AgoraEmulator, "storage"))
+            .WithEnvironment("AGORA_NCS_WEBHOOK_URL", () => $"{gateway!.HttpUrl}/api/webhooks/agora");
+        cloudflare.WithEnvironment("CLOUDFLARE_STREAM_NOTIFICATION_URL", () => $"{gateway!.HttpUrl}/api/webhooks/cloudflare");
 
         // Services: each owns its database and talks to the others through RabbitMQ.
         var channels = builder.AddProject(KnownResources.ChannelsApi, "src/HybridStreaming.Channels.Api")
@@ -40,7 +70,7 @@ public static class AppTopology
             .WithReference(rabbitmq).WaitFor(rabbitmq);
 
         // The one public entry point.
-        builder.AddProject(KnownResources.Gateway, "src/HybridStreaming.Gateway")
+        gateway = builder.AddProject(KnownResources.Gateway, "src/HybridStreaming.Gateway")
             .WithHttpEndpoint(builder.Options.GatewayPort)
             .WithReference(channels).WaitFor(channels)
             .WithReference(cost).WaitFor(cost);

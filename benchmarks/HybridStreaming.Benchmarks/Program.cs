@@ -8,6 +8,7 @@ return name switch
     "apphost-startup" => await AppHostStartupBenchmark.RunAsync(options),
     "outbox" => await OutboxBenchmark.RunAsync(options),
     "go-live" => await GoLiveBenchmark.RunAsync(options),
+    "emulator-media" => await EmulatorMediaBenchmark.RunAsync(options),
     _ => Help(),
 };
 
@@ -21,6 +22,9 @@ static int Help()
                                                      latency p50/p99 at a steady rate
           go-live [--sessions=100] [--media-runs=5]  go-live -> live p50/p95 for simultaneous sessions (no media),
                                                      and go-live -> first playable HLS segment (media)
+          emulator-media [--runs=5] [--inputs=20] [--seconds=20]
+                                                     converter create -> live playlist with 2 segments; N live
+                                                     inputs with media at once: playable, CPU and RSS
         """);
     return 0;
 }

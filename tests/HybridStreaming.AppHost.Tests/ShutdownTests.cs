@@ -28,7 +28,7 @@ public sealed class ShutdownTests : IDisposable
             exitCode.Should().Be(0, first.Output);
         }
 
-        started.Select(p => p.Command).Should().Contain(["postgres", "redis-server", "beam.smp", "epmd", "dotnet"],
+        started.Select(p => p.Command).Should().Contain(["postgres", "redis-server", "beam.smp", "epmd", "dotnet", "nginx"],
             "the check covers servers, their children and the services");
         LeftBehind(started).Should().BeEmpty("Ctrl+C must stop every process, grandchildren included, and leave no zombie");
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using FluentAssertions;
+using HybridStreaming.AppHost;
 using HybridStreaming.AppHost.Hosting.Resources;
 using HybridStreaming.ServiceDefaults;
 using Xunit;
@@ -27,6 +28,7 @@ public sealed class TopologyHealthTests(TopologyFixture topology)
         [
             KnownResources.Postgres, KnownResources.Redis, KnownResources.RabbitMq, KnownResources.ChannelsApi,
             KnownResources.RecordingWorker, KnownResources.RelayWorker, KnownResources.CostApi, KnownResources.Gateway,
+            KnownResources.AgoraEmulator, KnownResources.CloudflareEmulator,
         ]);
         topology.App.Resources.Should().OnlyContain(r => r.State == ResourceState.Healthy, topology.App.Report());
     }
@@ -58,6 +60,39 @@ public sealed class TopologyHealthTests(TopologyFixture topology)
         alive.StatusCode.Should().Be(HttpStatusCode.OK);
         metrics.StatusCode.Should().Be(HttpStatusCode.OK);
         (await metrics.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).Should().Contain("# TYPE");
+    }
+
+    [Theory]
+    [InlineData(KnownResources.AgoraEmulator, "channel-media")]
+    [InlineData(KnownResources.CloudflareEmulator, "rtmp-ingest")]
+    public async Task The_emulators_are_healthy_with_their_media_servers_and_alive(string emulator, string mediaCheck)
+    {
+        var endpoint = topology.App.GetEndpoint(emulator);
+
+        using var health = await Http.GetAsync(new Uri(endpoint, "/health"), TestContext.Current.CancellationToken);
+        using var alive = await Http.GetAsync(new Uri(endpoint, "/alive"), TestContext.Current.CancellationToken);
+
+        health.StatusCode.Should().Be(HttpStatusCode.OK);
+        alive.StatusCode.Should().Be(HttpStatusCode.OK);
+        using var report = JsonDocument.Parse(await health.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        report.RootElement.GetProperty("entries").EnumerateObject().Select(e => e.Name).Should().Contain(["self", mediaCheck]);
+    }
+
+    [Fact]
+    public void The_emulators_get_the_generated_provider_settings_and_send_webhooks_to_the_gateway()
+    {
+        var agora = topology.App.Resources.OfType<ProjectResource>().Single(p => p.Name == KnownResources.AgoraEmulator).ResolveEnvironment();
+        var cloudflare = topology.App.Resources.OfType<ProjectResource>().Single(p => p.Name == KnownResources.CloudflareEmulator).ResolveEnvironment();
+        var gateway = topology.App.Resources.OfType<ProjectResource>().Single(p => p.Name == KnownResources.Gateway);
+
+        agora["AGORA_APP_ID"].Should().MatchRegex("^[0-9a-f]{32}$").And.Be(cloudflare["AGORA_APP_ID"]);
+        agora["AGORA_APP_CERTIFICATE"].Should().MatchRegex("^[0-9a-f]{32}$");
+        cloudflare["CLOUDFLARE_STREAM_ACCOUNT_ID"].Should().MatchRegex("^[0-9a-f]{32}$");
+        agora.Should().ContainKeys("AGORA_CUSTOMER_ID", "AGORA_CUSTOMER_SECRET", "AGORA_NCS_SECRET", "AGORA_EMULATOR_STORAGE_DIR");
+        cloudflare.Should().ContainKeys("CLOUDFLARE_STREAM_API_TOKEN", "CLOUDFLARE_STREAM_WEBHOOK_SECRET", "CLOUDFLARE_NOTIFICATIONS_SECRET", "CLOUDFLARE_STREAM_PLAYBACK_BASE_URL");
+        agora["AGORA_NCS_WEBHOOK_URL"].Should().Be($"{gateway.HttpUrl}/api/webhooks/agora");
+        cloudflare["CLOUDFLARE_STREAM_NOTIFICATION_URL"].Should().Be($"{gateway.HttpUrl}/api/webhooks/cloudflare");
+        File.Exists(Path.Combine(topology.App.StateDirectory, ProviderSettings.FileName)).Should().BeTrue();
     }
 
     [Fact]

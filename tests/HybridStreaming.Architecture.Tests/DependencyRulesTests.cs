@@ -74,6 +74,21 @@ public sealed class DependencyRulesTests
         }
     }
 
+    [Fact]
+    public void The_emulators_share_no_code_with_the_services_or_the_provider_clients_they_check()
+    {
+        var emulators = Directory.EnumerateFiles(Path.Combine(ArchitectureRules.Repository.Root, "src", "Emulators"), "*.csproj", SearchOption.AllDirectories).ToList();
+
+        emulators.Select(Path.GetFileNameWithoutExtension).Should().Contain(
+            ["HybridStreaming.Emulators.Common", "HybridStreaming.Emulators.Agora", "HybridStreaming.Emulators.CloudflareStream"]);
+        foreach (var emulator in emulators)
+        {
+            ArchitectureRules.ProjectReferences(emulator).Should().BeSubsetOf(
+                ["HybridStreaming.Emulators.Common", "HybridStreaming.Processes"],
+                $"{Path.GetFileName(emulator)} must not use ServiceDefaults, Messaging or the production Agora/Cloudflare clients: one bug must not pass on both sides");
+        }
+    }
+
     [Theory]
     [InlineData("HybridStreaming.Agora")]
     [InlineData("HybridStreaming.Cloudflare")]

@@ -1,0 +1,5 @@
+using HybridStreaming.Emulators.Tests.Infrastructure;
+using Xunit;
+
+[assembly: AssemblyFixture(typeof(EmulatorsFixture))]
+[assembly: AssemblyFixture(typeof(NoMediaStrictFixture))]
