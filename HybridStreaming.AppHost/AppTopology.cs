@@ -51,19 +51,28 @@ public static class AppTopology
             .WithEnvironment("AGORA_NCS_WEBHOOK_URL", () => $"{gateway!.HttpUrl}/api/webhooks/agora");
         cloudflare.WithEnvironment("CLOUDFLARE_STREAM_NOTIFICATION_URL", () => $"{gateway!.HttpUrl}/api/webhooks/cloudflare");
 
-        // Services: each owns its database and talks to the others through RabbitMQ.
+        // Services: each owns its database and talks to the others through RabbitMQ. They get the same
+        // provider values as the emulators (the same HTTP clients talk to the real providers in production).
+        var jwt = DevelopmentAuthentication.Load(builder.StateDirectory, builder.Configuration);
         var channels = builder.AddProject(KnownResources.ChannelsApi, "src/HybridStreaming.Channels.Api")
             .WithReference(channelsDb).WaitFor(channelsDb)
             .WithReference(redis).WaitFor(redis)
-            .WithReference(rabbitmq).WaitFor(rabbitmq);
+            .WithReference(rabbitmq).WaitFor(rabbitmq)
+            .WithProviders(providers, agora, cloudflare)
+            .WithAuthentication(jwt)
+            .WithPassThrough(builder.Configuration, ChannelsSettings);
 
         builder.AddProject(KnownResources.RecordingWorker, "src/HybridStreaming.Recording.Worker")
             .WithReference(recordingsDb).WaitFor(recordingsDb)
-            .WithReference(rabbitmq).WaitFor(rabbitmq);
+            .WithReference(rabbitmq).WaitFor(rabbitmq)
+            .WithProviders(providers, agora, cloudflare)
+            .WithRecordingStorage(builder.Configuration);
 
         builder.AddProject(KnownResources.RelayWorker, "src/HybridStreaming.Relay.Worker")
             .WithReference(relaysDb).WaitFor(relaysDb)
-            .WithReference(rabbitmq).WaitFor(rabbitmq);
+            .WithReference(rabbitmq).WaitFor(rabbitmq)
+            .WithProviders(providers, agora, cloudflare)
+            .WithPassThrough(builder.Configuration, ["RELAY_INPUT_RETENTION_HOURS"]);
 
         var cost = builder.AddProject(KnownResources.CostApi, "src/HybridStreaming.Cost.Api")
             .WithReference(costsDb).WaitFor(costsDb)
@@ -73,8 +82,72 @@ public static class AppTopology
         gateway = builder.AddProject(KnownResources.Gateway, "src/HybridStreaming.Gateway")
             .WithHttpEndpoint(builder.Options.GatewayPort)
             .WithReference(channels).WaitFor(channels)
-            .WithReference(cost).WaitFor(cost);
+            .WithReference(cost).WaitFor(cost)
+            .WithAuthentication(jwt)
+            .WithPassThrough(builder.Configuration, ["GATEWAY_RATE_LIMIT_PER_SECOND"]);
 
         return builder;
+    }
+
+    /// <summary>Channel API settings an operator may set on the AppHost (runbook): passed through as they are.</summary>
+    private static readonly string[] ChannelsSettings =
+    [
+        "HYBRID_ENABLED", "HYBRID_ROLLOUT_PERCENT", "HYBRID_ALLOW_CHANNELS", "HYBRID_DENY_CHANNELS",
+        "RELAY_START_DEADLINE_SECONDS", "STOP_DEADLINE_SECONDS", "SELLER_GRACE_SECONDS", "RTC_TOKEN_LIFETIME_SECONDS",
+    ];
+
+    private static ProjectResource WithProviders(this ProjectResource project, ProviderSettings providers, ProjectResource agora, ProjectResource cloudflare)
+    {
+        foreach (var name in providers.Environment(new Uri(agora.HttpUrl), new Uri(cloudflare.HttpUrl)).Keys)
+        {
+            project.WithEnvironment(name, () => providers.Environment(new Uri(agora.HttpUrl), new Uri(cloudflare.HttpUrl))[name]);
+        }
+
+        return project.WaitFor(agora).WaitFor(cloudflare);
+    }
+
+    private static ProjectResource WithAuthentication(this ProjectResource project, DevelopmentAuthentication jwt)
+    {
+        foreach (var (name, value) in jwt.Environment)
+        {
+            project.WithEnvironment(name, value);
+        }
+
+        return project;
+    }
+
+    /// <summary>
+    /// Where recordings go. Against the emulator any S3-style values do (it writes into its storage
+    /// folder under the bucket name); against the real Agora set the AGORA_RECORDING_STORAGE_* values.
+    /// </summary>
+    private static ProjectResource WithRecordingStorage(this ProjectResource project, Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        var defaults = new Dictionary<string, string>
+        {
+            ["AGORA_RECORDING_STORAGE_VENDOR"] = "1",
+            ["AGORA_RECORDING_STORAGE_REGION"] = "0",
+            ["AGORA_RECORDING_STORAGE_BUCKET"] = "hybridstreaming-recordings",
+            ["AGORA_RECORDING_STORAGE_ACCESS_KEY"] = "local-access-key",
+            ["AGORA_RECORDING_STORAGE_SECRET_KEY"] = "local-secret-key",
+        };
+        foreach (var (name, value) in defaults)
+        {
+            project.WithEnvironment(name, configuration[name] is { Length: > 0 } configured ? configured : value);
+        }
+
+        return project;
+    }
+
+    private static ProjectResource WithPassThrough(this ProjectResource project, Microsoft.Extensions.Configuration.IConfiguration configuration, IEnumerable<string> names)
+    {
+        foreach (var name in names)
+        {
+            if (configuration[name] is { Length: > 0 } value)
+            {
+                project.WithEnvironment(name, value);
+            }
+        }
+
+        return project;
     }
 }

@@ -142,7 +142,11 @@ public sealed class DistributedApplication : IAsyncDisposable
         }
 
         await Task.WhenAll(Resources.Select(StopInOrder));
-        File.Delete(Path.Combine(StateDirectory, ProcessListFile));
+        if (_lock is not null)
+        {
+            // Only the AppHost that owns the state folder clears its process list.
+            File.Delete(Path.Combine(StateDirectory, ProcessListFile));
+        }
         _lock?.Dispose();
         _lock = null;
     }

@@ -5,6 +5,7 @@ using HybridStreaming.Messaging;
 using HybridStreaming.Messaging.Database;
 using HybridStreaming.ServiceDefaults;
 using MassTransit;
+using Mediator;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace HybridStreaming.Channels.Api;
@@ -27,10 +28,11 @@ internal static class Extensions
         builder.AddJwtAuthentication();
         builder.AddProviderIntegration();
 
-        builder.Services.AddMediator(mediator =>
+        // The source generator reads these options at compile time (hence the typed lambda).
+        builder.Services.AddMediator((MediatorOptions options) =>
         {
-            mediator.ServiceLifetime = ServiceLifetime.Scoped;
-            mediator.PipelineBehaviors = [typeof(ValidationBehavior<,>)];
+            options.ServiceLifetime = ServiceLifetime.Scoped;
+            options.PipelineBehaviors = [typeof(ValidationBehavior<,>)];
         });
         builder.Services.AddValidatorsFromAssemblyContaining<ChannelsOptions>(ServiceLifetime.Singleton);
 

@@ -43,6 +43,11 @@ public sealed class LifecycleTests(SystemFixture system)
         ended.Recording.Minutes.Should().BeGreaterThan(0, "the recording reports how long it recorded");
         ended.Relay!.State.Should().Be("stopped");
         ended.Relay.Minutes.Should().BeGreaterThan(0, "the relay reports how long it forwarded");
+        // The recording really recorded: Cloud Recording wrote the channel's files into the bucket folder.
+        var storage = Path.Combine(system.App.StateDirectory, HybridStreaming.ServiceDefaults.KnownResources.AgoraEmulator, "storage");
+        var recorded = Directory.EnumerateFiles(storage, $"*{scenario.Channel.AgoraChannelName}*.mp4", SearchOption.AllDirectories).ToList();
+        recorded.Should().NotBeEmpty();
+        (await Media.StreamsOfFileAsync(recorded[0])).Should().Contain("h264");
         using var after = await system.Gateway.SendAsync(HttpMethod.Get, $"/api/channels/{scenario.Channel.Id}/playback", buyer);
         after.StatusCode.Should().Be(HttpStatusCode.Conflict, "an ended stream has no playback");
         await scenario.LeaveAgoraAsync();

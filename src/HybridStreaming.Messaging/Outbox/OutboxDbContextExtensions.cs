@@ -18,7 +18,9 @@ public static class OutboxDbContextExtensions
     public static OutboxMessage AddIntegrationEvent<TMessage>(this DbContext db, TMessage message, Guid aggregateId, TimeProvider? clock = null)
         where TMessage : class
     {
-        var row = OutboxMessage.Create(message, typeof(TMessage), aggregateId, (clock ?? TimeProvider.System).GetUtcNow());
+        // The runtime type, not TMessage: callers often hold an event as IIntegrationEvent, and the relay
+        // must be able to deserialize and publish it as the concrete record.
+        var row = OutboxMessage.Create(message, message.GetType(), aggregateId, (clock ?? TimeProvider.System).GetUtcNow());
         db.Set<OutboxMessage>().Add(row);
         return row;
     }
