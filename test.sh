@@ -32,7 +32,7 @@ trap summary EXIT
 ./eng/install-prerequisites.sh
 rm -rf "$results"
 dotnet restore HybridStreaming.sln
-dotnet build HybridStreaming.sln --no-restore
+dotnet build HybridStreaming.sln --no-restore -c Release
 
 # One test project at a time per core (two here), each with its own results folder: TRX files of
 # projects started in the same instant would otherwise collide. Each project's output is printed
@@ -41,7 +41,7 @@ mkdir -p "$results"
 export results
 find tests -name '*.Tests.csproj' | sort | xargs -P 2 -I{} bash -c '
   name=$(basename "{}" .csproj)
-  dotnet test --project "{}" --no-build --results-directory "$results/$name" --report-xunit-trx "$@" \
+  dotnet test --project "{}" --no-build -c Release --results-directory "$results/$name" --report-xunit-trx "$@" \
     > "$results/$name.log" 2>&1
   rc=$?
   echo $rc > "$results/$name.rc"

@@ -62,11 +62,17 @@ public static class AppTopology
             .WithAuthentication(jwt)
             .WithPassThrough(builder.Configuration, ChannelsSettings);
 
-        builder.AddProject(KnownResources.RecordingWorker, "src/HybridStreaming.Recording.Worker")
+        var recording = builder.AddProject(KnownResources.RecordingWorker, "src/HybridStreaming.Recording.Worker")
             .WithReference(recordingsDb).WaitFor(recordingsDb)
             .WithReference(rabbitmq).WaitFor(rabbitmq)
             .WithProviders(providers, agora, cloudflare)
             .WithRecordingStorage(builder.Configuration);
+        if (!string.Equals(builder.Configuration["EMULATOR_STRICT"], "on", StringComparison.OrdinalIgnoreCase))
+        {
+            // The emulator enforces no quota unless strict: do not throttle against one that is not there,
+            // so orchestration can be measured. Against Agora (or EMULATOR_STRICT=on) the worker keeps 10/s.
+            recording.WithEnvironment("Recording__MaxRequestsPerSecond", "1000");
+        }
 
         builder.AddProject(KnownResources.RelayWorker, "src/HybridStreaming.Relay.Worker")
             .WithReference(relaysDb).WaitFor(relaysDb)

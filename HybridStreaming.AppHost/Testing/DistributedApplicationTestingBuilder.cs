@@ -21,7 +21,8 @@ public static class DistributedApplicationTestingBuilder
         {
             StateDirectory = Path.Combine(Path.GetTempPath(), "hybridstreaming-tests", "topology-" + Guid.NewGuid().ToString("N")[..12]),
             ConsoleLogs = false,
-            EphemeralState = true,
+            // HS_KEEP_TEST_STATE=1 keeps the folder (logs of every resource) for debugging a failed test.
+            EphemeralState = Environment.GetEnvironmentVariable("HS_KEEP_TEST_STATE") != "1",
             DurableInfrastructure = false,
             DashboardPort = -1,
             GatewayPort = 0,

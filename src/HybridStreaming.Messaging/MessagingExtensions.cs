@@ -51,6 +51,9 @@ public static class MessagingExtensions
             {
                 // In-process retries with growing pauses absorb short outages (a database failover, a
                 // provider blip); what still fails lands in the queue's _error queue for an operator.
+                // Consumers are short database transactions: let several run at once per endpoint.
+                endpoint.PrefetchCount = Math.Max(endpoint.PrefetchCount, 32);
+                endpoint.ConcurrentMessageLimit ??= 16;
                 endpoint.UseMessageRetry(r => r.Exponential(
                     retry.Limit, retry.MinInterval, retry.MaxInterval, retry.IntervalDelta));
                 endpoint.UseConsumeFilter(typeof(InboxFilter<>), context);

@@ -17,6 +17,7 @@ internal static class Extensions
         builder.AddServiceDatabase<RecordingsDbContext>(KnownResources.RecordingsDatabase);
         builder.AddMessaging<RecordingsDbContext>("recording", bus => bus.AddConsumers(typeof(Extensions).Assembly));
         builder.AddAgoraClients();
+        builder.Services.AddSingleton<CloudRecordingRateLimiter>();
         builder.Services.AddScoped<RecordingSteps>();
         builder.Services.AddHostedService<RecordingProcessor>();
     }

@@ -39,6 +39,8 @@ public sealed class FallbackTests(SystemFixture system)
         playback.ChannelName.Should().Be(scenario.Channel.AgoraChannelName);
         playback.AppId.Should().MatchRegex("^[0-9a-fA-F]{32}$");
         await scenario.StopAndWaitAsync();
+        // The relay's circuit breaker (2 s in tests, 30 s by default) lets traffic through again.
+        await Task.Delay(TimeSpan.FromSeconds(3));
 
         var second = await scenario.GoLiveAndWaitAsync();
 

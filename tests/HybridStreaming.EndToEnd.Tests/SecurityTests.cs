@@ -105,7 +105,7 @@ public sealed class SecurityTests(SystemFixture system)
         await scenario.GoLiveAndWaitAsync();
         var secret = system.EnvironmentOf(KnownResources.AgoraEmulator, "AGORA_NCS_SECRET");
         var noticeId = "test-" + Guid.NewGuid().ToString("N");
-        var body = $$"""{"noticeId":"{{noticeId}}","productId":1,"eventType":104,"notifyMs":1,"payload":{"channelName":"{{scenario.Rtc.ChannelName}}","uid":{{scenario.Rtc.Uid}},"clientSeq":9000000000,"reason":1}}""";
+        var body = $$$"""{"noticeId":"{{{noticeId}}}","productId":1,"eventType":104,"notifyMs":1,"payload":{"channelName":"{{{scenario.Rtc.ChannelName}}}","uid":{{{scenario.Rtc.Uid}}},"clientSeq":9000000000,"reason":1}}""";
 
         var first = await PostSignedAsync(body, secret);
         var second = await PostSignedAsync(body, secret);

@@ -6,6 +6,9 @@ using Xunit;
 
 [assembly: AssemblyFixture(typeof(HybridStreaming.EndToEnd.Tests.SystemFixture))]
 
+// One scenario at a time: each topology is a whole platform, and two cores cannot run three at full load.
+[assembly: Xunit.v3.Parallelization(Mode = Xunit.Sdk.ParallelMode.None)]
+
 namespace HybridStreaming.EndToEnd.Tests;
 
 /// <summary>
@@ -26,6 +29,9 @@ public class SystemFixture : IAsyncLifetime
 
     public EmulatorClient Cloudflare { get; private set; } = null!;
 
+    /// <summary>The relay deadline of this topology: short, so fallbacks are seen quickly.</summary>
+    protected virtual string RelayDeadline => RelayDeadlineSeconds;
+
     /// <summary>Configuration for the AppHost (emulator modes).</summary>
     protected virtual IReadOnlyDictionary<string, string?> Configuration => new Dictionary<string, string?>();
 
@@ -33,15 +39,33 @@ public class SystemFixture : IAsyncLifetime
     {
         var builder = DistributedApplicationTestingBuilder.Create(configuration: Configuration);
         builder.Project(KnownResources.ChannelsApi)
-            .WithEnvironment("RELAY_START_DEADLINE_SECONDS", RelayDeadlineSeconds)
+            .WithEnvironment("RELAY_START_DEADLINE_SECONDS", RelayDeadline)
             .WithEnvironment("SELLER_GRACE_SECONDS", GraceSeconds)
             .WithEnvironment("STOP_DEADLINE_SECONDS", "30")
             .WithEnvironment("DEADLINE_SWEEP_INTERVAL_MS", "200");
+        // A short circuit-breaker pause, so a test can see the CDN path recover after its faults are cleared.
+        builder.Project(KnownResources.RelayWorker)
+            .WithEnvironment("CLOUDFLARE_HTTP__BreakerBreakDuration", "00:00:02")
+            .WithEnvironment("AGORA_HTTP__BreakerBreakDuration", "00:00:02");
         builder.Project(KnownResources.Gateway).WithEnvironment("GATEWAY_RATE_LIMIT_PER_SECOND", "5000");
         App = await builder.StartAsync(TimeSpan.FromMinutes(4));
         Gateway = new GatewayClient(new HttpClient { BaseAddress = App.GetEndpoint(KnownResources.Gateway), Timeout = TimeSpan.FromSeconds(60) });
         Agora = new EmulatorClient(new HttpClient { BaseAddress = App.GetEndpoint(KnownResources.AgoraEmulator) });
         Cloudflare = new EmulatorClient(new HttpClient { BaseAddress = App.GetEndpoint(KnownResources.CloudflareEmulator) });
+        await WarmUpAsync();
+    }
+
+    /// <summary>
+    /// One whole session before the tests: every service has then compiled its code paths and built its
+    /// models, so the tests (and their deadlines) see a running platform, not eight processes warming up
+    /// at once on two cores.
+    /// </summary>
+    private async Task WarmUpAsync()
+    {
+        var scenario = await Scenario.SellerWithChannelAsync(this);
+        await scenario.GoLiveAndWaitAsync();
+        await scenario.StopAndWaitAsync();
+        await scenario.LeaveAgoraAsync();
     }
 
     /// <summary>A value the AppHost gave a resource (e.g. a webhook secret), to act as the provider in tests.</summary>
@@ -66,6 +90,12 @@ public class SystemFixture : IAsyncLifetime
 /// <summary>The emulators without ffmpeg or nginx, for many sessions at once.</summary>
 public sealed class NoMediaSystemFixture : SystemFixture
 {
+    /// <summary>
+    /// The production default (20 s): a hundred simultaneous go-lives queue behind each other on two
+    /// cores, and this topology is about none being stuck, not about fallbacks.
+    /// </summary>
+    protected override string RelayDeadline => "20";
+
     protected override IReadOnlyDictionary<string, string?> Configuration => new Dictionary<string, string?> { ["EMULATOR_MEDIA"] = "off" };
 }
 

@@ -29,9 +29,9 @@ public abstract partial class DueTaskProcessor<TDbContext>(
     /// <summary>The NOTIFY channel its trigger signals (see <see cref="MessagingMigrationBuilderExtensions.CreateNotifyTrigger"/>).</summary>
     protected abstract string NotifyChannel { get; }
 
-    protected virtual int BatchSize => 32;
+    protected virtual int BatchSize => 64;
 
-    protected virtual int MaxConcurrency => 16;
+    protected virtual int MaxConcurrency => 32;
 
     /// <summary>How long a claimed row belongs to this processor: longer than one step can take.</summary>
     protected virtual TimeSpan LeaseDuration => TimeSpan.FromSeconds(90);

@@ -6,8 +6,11 @@ public sealed class RecordingOptions
     /// <summary>How long a recording may take to start before it is reported as failed (it never blocks going live).</summary>
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Between <c>query</c> calls while the recorder starts.</summary>
-    public TimeSpan QueryInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>Between <c>query</c> calls while the recorder starts (the first one is immediate).</summary>
+    public TimeSpan QueryInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Cloud Recording calls per second from this worker (Agora's quota is 10 per App ID).</summary>
+    public int MaxRequestsPerSecond { get; set; } = 10;
 
     /// <summary>A resourceId is valid five minutes; older ones are acquired again.</summary>
     public TimeSpan ResourceLifetime { get; set; } = TimeSpan.FromMinutes(4.5);

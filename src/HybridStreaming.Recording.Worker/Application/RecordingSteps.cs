@@ -15,30 +15,37 @@ namespace HybridStreaming.Recording.Worker.Application;
 public sealed partial class RecordingSteps(
     RecordingsDbContext db,
     CloudRecordingClient agora,
+    CloudRecordingRateLimiter quota,
     IOptions<RecordingOptions> options,
     TimeProvider clock,
     ILogger<RecordingSteps> logger)
 {
     private RecordingOptions Options => options.Value;
 
+    /// <summary>Runs the task's due steps; a step whose successor is due at once is followed by it without a round trip through the queue.</summary>
     public async Task RunAsync(Guid sessionId, CancellationToken cancellationToken)
     {
-        var task = await db.Tasks.FindAsync([sessionId], cancellationToken);
-        if (task is null || task.NextAttemptAt is null)
+        for (var step = 0; step < MaxStepsPerRun; step++)
         {
-            return;
-        }
-
-        var outcome = task.StopRequested
-            ? await StopAsync(task, cancellationToken)
-            : task.State switch
+            var task = await db.Tasks.FindAsync([sessionId], cancellationToken);
+            if (task is null || task.NextAttemptAt is null || task.NextAttemptAt > clock.GetUtcNow())
             {
-                RecordingTaskState.Pending => await StartAsync(task, cancellationToken),
-                RecordingTaskState.Starting => await ConfirmAsync(task, cancellationToken),
-                _ => t => t.Idle(),
-            };
-        await db.ApplyAndSaveAsync(task, sessionId, outcome, cancellationToken);
+                return;
+            }
+
+            var outcome = task.StopRequested
+                ? await StopAsync(task, cancellationToken)
+                : task.State switch
+                {
+                    RecordingTaskState.Pending => await StartAsync(task, cancellationToken),
+                    RecordingTaskState.Starting => await ConfirmAsync(task, cancellationToken),
+                    _ => t => t.Idle(),
+                };
+            await db.ApplyAndSaveAsync(task, sessionId, outcome, cancellationToken);
+        }
     }
+
+    private const int MaxStepsPerRun = 4;
 
     private async Task<Action<RecordingTask>> StartAsync(RecordingTask task, CancellationToken cancellationToken)
     {
@@ -55,10 +62,17 @@ public sealed partial class RecordingSteps(
             var resourceId = task.ResourceId;
             if (resourceId is null || task.ResourceAcquiredAt + Options.ResourceLifetime < now)
             {
-                resourceId = acquired = (await agora.AcquireAsync(task.ChannelName, task.RecorderUid, cancellationToken: cancellationToken)).ResourceId;
+                var acquire = await quota.TryRunAsync(() => agora.AcquireAsync(task.ChannelName, task.RecorderUid, cancellationToken: cancellationToken), StartPatience, cancellationToken);
+                if (!acquire.Ran)
+                {
+                    return Throttled(now);
+                }
+
+                resourceId = acquired = acquire.Result!.ResourceId;
             }
 
-            var started = await agora.StartAsync(resourceId, task.ChannelName, task.RecorderUid, cancellationToken: cancellationToken);
+            // Start right after acquire, as Agora asks (a resourceId is for one start within seconds).
+            var started = await quota.RunAsync(() => agora.StartAsync(resourceId, task.ChannelName, task.RecorderUid, cancellationToken: cancellationToken), cancellationToken);
             LogStarted(logger, task.SessionId, task.ChannelName, started.Sid);
             return t =>
             {
@@ -67,7 +81,8 @@ public sealed partial class RecordingSteps(
                     t.Acquired(acquired, now);
                 }
 
-                t.Started(started.Sid, now, Options.QueryInterval);
+                // Ask at once: a recorder that is up already saves a whole interval.
+                t.Started(started.Sid, now, TimeSpan.Zero);
             };
         }
         catch (AgoraApiException exception)
@@ -118,12 +133,20 @@ public sealed partial class RecordingSteps(
         }
     }
 
+    /// <summary>How long a start may wait for a Cloud Recording slot before the task steps back and retries.</summary>
+    private static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(1);
+
+    /// <summary>Over the call quota right now: try again shortly, without counting a failure.</summary>
+    private Action<RecordingTask> Throttled(DateTimeOffset now) =>
+        t => t.StillStarting(now, TimeSpan.FromMilliseconds(250 + Random.Shared.Next(500)));
+
     private async Task<Action<RecordingTask>> ConfirmAsync(RecordingTask task, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         try
         {
-            var status = (await agora.QueryAsync(task.ResourceId!, task.Sid!, cancellationToken: cancellationToken)).ServerResponse?.Status;
+            var query = await quota.TryRunAsync(() => agora.QueryAsync(task.ResourceId!, task.Sid!, cancellationToken: cancellationToken), TimeSpan.Zero, cancellationToken);
+            var status = query.Ran ? query.Result!.ServerResponse?.Status : null;
             switch (status)
             {
                 case CloudRecordingState.Ready or CloudRecordingState.InProgress:
@@ -162,7 +185,7 @@ public sealed partial class RecordingSteps(
 
         try
         {
-            var stopped = await agora.StopAsync(task.ResourceId, task.Sid, task.ChannelName, task.RecorderUid, cancellationToken: cancellationToken);
+            var stopped = await quota.RunAsync(() => agora.StopAsync(task.ResourceId, task.Sid, task.ChannelName, task.RecorderUid, cancellationToken: cancellationToken), cancellationToken);
             var files = (stopped.ServerResponse?.Files ?? []).Select(ToRecordingFile).ToList();
             LogStopped(logger, task.SessionId, files.Count);
             return t => t.Stopped(files, Options.Tier, now);

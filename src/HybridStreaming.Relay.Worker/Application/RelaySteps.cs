@@ -26,14 +26,26 @@ public sealed partial class RelaySteps(
 {
     private RelayOptions Options => options.Value;
 
+    /// <summary>Runs the task's due steps; a step whose successor is due at once is followed by it without a round trip through the queue.</summary>
     public async Task RunAsync(Guid sessionId, CancellationToken cancellationToken)
     {
-        var task = await db.Tasks.FindAsync([sessionId], cancellationToken);
-        if (task is null || task.NextAttemptAt is null)
+        for (var step = 0; step < MaxStepsPerRun; step++)
         {
-            return;
-        }
+            var task = await db.Tasks.FindAsync([sessionId], cancellationToken);
+            if (task is null || task.NextAttemptAt is null || task.NextAttemptAt > clock.GetUtcNow())
+            {
+                return;
+            }
 
+            await RunStepAsync(task, cancellationToken);
+        }
+    }
+
+    private const int MaxStepsPerRun = 5;
+
+    private async Task RunStepAsync(RelayTask task, CancellationToken cancellationToken)
+    {
+        var sessionId = task.SessionId;
         var outcome = task.StopRequested && task.State != RelayTaskState.Stopped
             ? await StopAsync(task, cancellationToken)
             : task.State switch
@@ -100,7 +112,8 @@ public sealed partial class RelaySteps(
                 new MediaPushRawConverter(task.ConverterName, task.ChannelName, task.SellerUid, rtmp.PushUrl, TimeSpan.FromSeconds(Options.ConverterIdleTimeoutSeconds)),
                 cancellationToken);
             LogForwarding(logger, task.SessionId, created.Converter.Id, created.Reused);
-            return t => t.ConverterCreated(created.Converter.Id, now, Options.ConnectPollInterval);
+            // Check at once: media may already be arriving.
+            return t => t.ConverterCreated(created.Converter.Id, now, TimeSpan.Zero);
         }
         catch (ProviderApiException exception)
         {
