@@ -15,6 +15,8 @@ have ffmpeg || missing+=(ffmpeg)
 have chromium || missing+=(chromium)
 have node || missing+=(nodejs)
 have npm || missing+=(npm)
+have jq || missing+=(jq)
+have curl || missing+=(curl)
 have setsid || missing+=(util-linux)
 [[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || missing+=(fonts-dejavu-core)
 

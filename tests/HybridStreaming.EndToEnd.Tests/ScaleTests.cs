@@ -12,11 +12,11 @@ public sealed class MediaScaleTests(SystemFixture system)
     {
         var scenarios = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Scenario.SellerWithChannelAsync(system)));
 
-        var live = await Task.WhenAll(scenarios.Select(s => s.GoLiveAndWaitAsync()));
+        var live = await Task.WhenAll(scenarios.Select(s => s.GoLiveAndWaitAsync(Scenario.ManyAtOnce)));
 
         live.Should().OnlyContain(s => s.State == "live");
         live.Count(s => s.Mode == "hybrid").Should().Be(20, string.Join("; ", live.Where(s => s.Mode != "hybrid").Select(s => s.Reason)));
-        var ended = await Task.WhenAll(scenarios.Select(s => s.StopAndWaitAsync()));
+        var ended = await Task.WhenAll(scenarios.Select(s => s.StopAndWaitAsync(Scenario.ManyAtOnce)));
         ended.Should().OnlyContain(s => s.State == "ended");
         await Task.WhenAll(scenarios.Select(s => s.LeaveAgoraAsync()));
     }
@@ -29,11 +29,11 @@ public sealed class NoMediaScaleTests(NoMediaSystemFixture system) : IClassFixtu
     {
         var scenarios = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Scenario.SellerWithChannelAsync(system)));
 
-        var live = await Task.WhenAll(scenarios.Select(s => s.GoLiveAndWaitAsync()));
+        var live = await Task.WhenAll(scenarios.Select(s => s.GoLiveAndWaitAsync(Scenario.ManyAtOnce)));
 
         live.Should().OnlyContain(s => s.State == "live");
         live.Count(s => s.Mode == "hybrid").Should().Be(100, string.Join("; ", live.Where(s => s.Mode != "hybrid").Select(s => s.Reason).Distinct()));
-        var ended = await Task.WhenAll(scenarios.Select(s => s.StopAndWaitAsync()));
+        var ended = await Task.WhenAll(scenarios.Select(s => s.StopAndWaitAsync(Scenario.ManyAtOnce)));
         ended.Should().OnlyContain(s => s.State == "ended" && s.Recording!.State == "stopped" && s.Relay!.State == "stopped");
     }
 }
@@ -46,11 +46,11 @@ public sealed class StrictQuotaTests(StrictSystemFixture system) : IClassFixture
     {
         var scenarios = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => Scenario.SellerWithChannelAsync(system)));
 
-        var live = await Task.WhenAll(scenarios.Select(s => s.GoLiveAndWaitAsync()));
+        var live = await Task.WhenAll(scenarios.Select(s => s.GoLiveAndWaitAsync(Scenario.ManyAtOnce)));
 
         live.Should().OnlyContain(s => s.State == "live", "a recording that cannot start never blocks going live");
         live.Where(s => s.Recording!.State == "failed").Should().OnlyContain(s => !string.IsNullOrWhiteSpace(s.Recording!.Detail));
-        var ended = await Task.WhenAll(scenarios.Select(s => s.StopAndWaitAsync()));
+        var ended = await Task.WhenAll(scenarios.Select(s => s.StopAndWaitAsync(Scenario.ManyAtOnce)));
         ended.Should().OnlyContain(s => s.State == "ended");
         ended.Where(s => s.Reason != null && s.Reason.Contains("not confirmed", StringComparison.Ordinal))
             .Should().BeEmpty("every worker confirmed its stop: nothing stuck");

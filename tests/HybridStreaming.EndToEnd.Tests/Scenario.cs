@@ -7,6 +7,9 @@ public sealed record Scenario(SystemFixture System, string SellerToken, ChannelD
 {
     public static readonly TimeSpan Generous = TimeSpan.FromSeconds(90);
 
+    /// <summary>Status polling interval when dozens of scenarios run at once.</summary>
+    public static readonly TimeSpan ManyAtOnce = TimeSpan.FromSeconds(1);
+
     public GatewayClient Gateway => System.Gateway;
 
     public static async Task<Scenario> SellerWithChannelAsync(SystemFixture system, bool joinAgora = true, string? title = null)
@@ -23,16 +26,17 @@ public sealed record Scenario(SystemFixture System, string SellerToken, ChannelD
         return new Scenario(system, token, channel, rtc);
     }
 
-    public async Task<StatusDto> GoLiveAndWaitAsync()
+    /// <param name="poll">How often to look; scenarios run by the dozen poll every second.</param>
+    public async Task<StatusDto> GoLiveAndWaitAsync(TimeSpan? poll = null)
     {
         await Gateway.GoLiveAsync(SellerToken, Channel.Id);
-        return await Gateway.WaitForStatusAsync(SellerToken, Channel.Id, s => s.State is "live" or "failed" or "ended", Generous, "the session to go live");
+        return await Gateway.WaitForStatusAsync(SellerToken, Channel.Id, s => s.State is "live" or "failed" or "ended", Generous, "the session to go live", poll);
     }
 
-    public async Task<StatusDto> StopAndWaitAsync()
+    public async Task<StatusDto> StopAndWaitAsync(TimeSpan? poll = null)
     {
         await Gateway.StopAsync(SellerToken, Channel.Id);
-        return await Gateway.WaitForStatusAsync(SellerToken, Channel.Id, s => s.State is "ended" or "failed", Generous, "the session to end");
+        return await Gateway.WaitForStatusAsync(SellerToken, Channel.Id, s => s.State is "ended" or "failed", Generous, "the session to end", poll);
     }
 
     public Task LeaveAgoraAsync() => System.Agora.LeaveBroadcasterAsync(Rtc.ChannelName, Rtc.Uid);

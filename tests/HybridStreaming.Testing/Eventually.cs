@@ -5,7 +5,7 @@ namespace HybridStreaming.Testing;
 /// <summary>Polls until a condition holds. Timeouts are generous: figures come from benchmarks, not tests.</summary>
 public static class Eventually
 {
-    public static async Task<T> ValueAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan timeout, string what)
+    public static async Task<T> ValueAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan timeout, string what, TimeSpan? interval = null)
     {
         var started = Stopwatch.GetTimestamp();
         T last;
@@ -22,7 +22,7 @@ public static class Eventually
                 throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for {what}; last value: {last}");
             }
 
-            await Task.Delay(100);
+            await Task.Delay(interval ?? TimeSpan.FromMilliseconds(100));
         }
     }
 

@@ -101,9 +101,13 @@ public sealed class GatewayClient(HttpClient http)
         return await ReadAsync<PlaybackDto>(response, HttpStatusCode.OK);
     }
 
-    /// <summary>Polls the status until <paramref name="done"/> holds (generous timeouts: figures come from benchmarks).</summary>
-    public Task<StatusDto> WaitForStatusAsync(string token, Guid channelId, Func<StatusDto, bool> done, TimeSpan timeout, string what) =>
-        Eventually.ValueAsync(() => StatusAsync(token, channelId), done, timeout, what);
+    /// <summary>
+    /// Polls the status until <paramref name="done"/> holds (generous timeouts: figures come from
+    /// benchmarks). Many sessions at once poll slower (<paramref name="interval"/>), or the polling itself
+    /// becomes the load being measured.
+    /// </summary>
+    public Task<StatusDto> WaitForStatusAsync(string token, Guid channelId, Func<StatusDto, bool> done, TimeSpan timeout, string what, TimeSpan? interval = null) =>
+        Eventually.ValueAsync(() => StatusAsync(token, channelId), done, timeout, what, interval ?? TimeSpan.FromMilliseconds(200));
 
     public static async Task<T> ReadAsync<T>(HttpResponseMessage response, HttpStatusCode expected)
     {

@@ -11,6 +11,13 @@ public static class FfmpegCommands
     private static readonly string[] Quiet = ["-hide_banner", "-nostdin", "-loglevel", "warning"];
 
     /// <summary>
+    /// Readers of a live RTMP stream start copying as soon as the FLV headers are in, instead of probing
+    /// seconds of media first: the copy needs no decoding, and every second here is a second before the
+    /// first HLS segment.
+    /// </summary>
+    private static readonly string[] LiveInput = ["-fflags", "nobuffer", "-probesize", "65536", "-analyzeduration", "500000"];
+
+    /// <summary>
     /// The seller stand-in: testsrc2 pattern and a sine tone, with the channel name and the wall-clock
     /// time (UTC, milliseconds) burned in so glass-to-glass latency can be read off a frame.
     /// </summary>
@@ -41,7 +48,7 @@ public static class FfmpegCommands
     /// <summary>Relays a stream unchanged to another RTMP server (Media Push, simulcast outputs). Progress goes to stdout.</summary>
     public static IReadOnlyList<string> CopyToRtmp(string sourceRtmpUrl, string targetRtmpUrl) =>
     [
-        .. Quiet, "-progress", "pipe:1", "-rw_timeout", "10000000",
+        .. Quiet, "-progress", "pipe:1", "-rw_timeout", "10000000", .. LiveInput,
         "-i", sourceRtmpUrl, "-map", "0", "-c", "copy", "-f", "flv", "-flvflags", "no_duration_filesize", targetRtmpUrl,
     ];
 
@@ -53,7 +60,7 @@ public static class FfmpegCommands
     {
         List<string> arguments =
         [
-            .. Quiet, "-progress", "pipe:1", "-rw_timeout", "10000000", "-i", sourceRtmpUrl,
+            .. Quiet, "-progress", "pipe:1", "-rw_timeout", "10000000", .. LiveInput, "-i", sourceRtmpUrl,
             "-map", "0", "-c", "copy", "-f", "hls",
             "-hls_time", segmentSeconds.ToString("0.###", CultureInfo.InvariantCulture),
             "-hls_list_size", "0", "-hls_playlist_type", "event", "-hls_flags", "append_list+independent_segments+discont_start",
