@@ -47,6 +47,10 @@ public static class MessagingExtensions
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
             configureConsumers?.Invoke(bus);
 
+            // MassTransit 8.4+ reports anonymous usage to its vendor a while after start: our services
+            // make no outbound calls an operator did not configure (and locked-down hosts log the failure).
+            bus.ConfigureUsageTelemetryOptions(telemetry => telemetry.Enabled = false);
+
             bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
             {
                 // In-process retries with growing pauses absorb short outages (a database failover, a

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -51,6 +52,9 @@ public abstract partial class DueTaskProcessor<TDbContext>(
             try
             {
                 var claimed = await ClaimAsync(stoppingToken);
+                var table = new KeyValuePair<string, object?>("table", Table);
+                DueTaskMetrics.ClaimPasses.Add(1, table);
+                DueTaskMetrics.Claimed.Add(claimed.Count, table);
                 await Parallel.ForEachAsync(
                     claimed,
                     new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrency, CancellationToken = stoppingToken },
@@ -142,4 +146,20 @@ public abstract partial class DueTaskProcessor<TDbContext>(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The {Table} processor loop failed; retrying")]
     private static partial void LogLoopFailed(ILogger logger, Exception exception, string table);
+}
+
+/// <summary>
+/// What the task processors do, on the <c>HybridStreaming.Messaging</c> meter (tag <c>table</c>). Claim
+/// passes far above the rows claimed mean a loop wakes without work; it should sleep until the next row
+/// is due or a commit signals one.
+/// </summary>
+public static class DueTaskMetrics
+{
+    public const string ClaimPassesName = "hs.tasks.claim_passes";
+
+    public static readonly Counter<long> ClaimPasses = Telemetry.Meter.CreateCounter<long>(
+        ClaimPassesName, "{pass}", "Claim queries of a task processor.");
+
+    public static readonly Counter<long> Claimed = Telemetry.Meter.CreateCounter<long>(
+        "hs.tasks.claimed", "{task}", "Task rows a processor claimed to run a step.");
 }

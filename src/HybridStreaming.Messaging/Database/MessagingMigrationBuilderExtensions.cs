@@ -73,32 +73,47 @@ public static class MessagingMigrationBuilderExtensions
         NotifyTrigger(MessagingModelBuilderExtensions.OutboxTable, NotifyChannel);
 
     /// <summary>
-    /// Statements creating a trigger that calls <c>pg_notify(channel)</c> after inserts and updates of
-    /// <paramref name="table"/>. Postgres delivers it only when the transaction commits, once per
-    /// transaction and channel: the cheapest exact "new work is visible" signal (<see cref="CommitSignal"/>).
+    /// Statements creating a trigger that calls <c>pg_notify(channel)</c> after inserts into
+    /// <paramref name="table"/> and, with <paramref name="updateOf"/>, after updates that set one of those
+    /// columns. Postgres delivers it only when the transaction commits, once per transaction and channel:
+    /// the cheapest exact "new work is visible" signal (<see cref="CommitSignal"/>).
+    /// <para>
+    /// A task table names its due-time column here (<c>next_attempt_at</c>), never "any update": a
+    /// statement trigger fires even when the statement changes no row, so the processor's own claim
+    /// (<c>UPDATE … SET lease_until</c>) would wake it again at once, and an idle worker would spin.
+    /// </para>
     /// </summary>
-    public static IReadOnlyList<string> NotifyTrigger(string table, string channel, bool onUpdate = false) =>
-    [
-        $"""
-        CREATE OR REPLACE FUNCTION {channel}_notify() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          PERFORM pg_notify('{channel}', '');
-          RETURN NULL;
-        END $$;
-        """,
-        $"""
-        CREATE TRIGGER {channel}_notify AFTER INSERT{(onUpdate ? " OR UPDATE" : "")} ON {table}
-        FOR EACH STATEMENT EXECUTE FUNCTION {channel}_notify();
-        """,
-    ];
+    /// <param name="onUpdate">Any update, with no column list. Kept only for the first task-table migrations, which a later migration replaces.</param>
+    public static IReadOnlyList<string> NotifyTrigger(string table, string channel, bool onUpdate = false, IReadOnlyList<string>? updateOf = null)
+    {
+        var events = updateOf is { Count: > 0 } columns
+            ? $"INSERT OR UPDATE OF {string.Join(", ", columns)}"
+            : onUpdate ? "INSERT OR UPDATE" : "INSERT";
+        return
+        [
+            $"""
+            CREATE OR REPLACE FUNCTION {channel}_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              PERFORM pg_notify('{channel}', '');
+              RETURN NULL;
+            END $$;
+            """,
+            $"DROP TRIGGER IF EXISTS {channel}_notify ON {table};",
+            $"""
+            CREATE TRIGGER {channel}_notify AFTER {events} ON {table}
+            FOR EACH STATEMENT EXECUTE FUNCTION {channel}_notify();
+            """,
+        ];
+    }
 
     /// <summary>Creates <see cref="NotifyTriggerStatements"/>; part of <see cref="CreateOutboxAndInboxTables"/>.</summary>
     public static void CreateOutboxNotifyTrigger(this MigrationBuilder migrationBuilder) =>
         migrationBuilder.CreateNotifyTrigger(MessagingModelBuilderExtensions.OutboxTable, NotifyChannel);
 
-    public static void CreateNotifyTrigger(this MigrationBuilder migrationBuilder, string table, string channel, bool onUpdate = false)
+    /// <summary>Creates (or replaces) the commit-notification trigger of <paramref name="table"/>; see <see cref="NotifyTrigger"/>.</summary>
+    public static void CreateNotifyTrigger(this MigrationBuilder migrationBuilder, string table, string channel, bool onUpdate = false, IReadOnlyList<string>? updateOf = null)
     {
-        foreach (var statement in NotifyTrigger(table, channel, onUpdate))
+        foreach (var statement in NotifyTrigger(table, channel, onUpdate, updateOf))
         {
             migrationBuilder.Sql(statement);
         }

@@ -1,0 +1,136 @@
+using System.Diagnostics.Metrics;
+using FluentAssertions;
+using HybridStreaming.Messaging.Database;
+using HybridStreaming.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Xunit;
+
+namespace HybridStreaming.Messaging.Tests;
+
+/// <summary>
+/// The task processor behind the Recording and Relay workers, on a task table of its own with the
+/// commit trigger the workers' migrations create: it runs a due step once, is woken by a commit, and
+/// sleeps while nothing is due — its own claims must not wake it again.
+/// </summary>
+public sealed class DueTaskProcessorTests(TestInfrastructure infrastructure) : IAsyncLifetime
+{
+    private const string Table = "widget_tasks";
+
+    private string _database = "";
+    private IHost _host = null!;
+    private NpgsqlDataSource _data = null!;
+    private MeterListener _listener = null!;
+    private long _claimPasses;
+
+    public async ValueTask InitializeAsync()
+    {
+        _database = await infrastructure.CreateDatabaseAsync("tasks");
+        _data = NpgsqlDataSource.Create(_database);
+        await ExecuteAsync($"CREATE TABLE {Table} (id uuid PRIMARY KEY, next_attempt_at timestamptz NULL, lease_until timestamptz NULL, steps int NOT NULL DEFAULT 0)");
+        foreach (var statement in MessagingMigrationBuilderExtensions.NotifyTrigger(Table, Table, updateOf: ["next_attempt_at"]))
+        {
+            await ExecuteAsync(statement);
+        }
+
+        _listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Name == DueTaskMetrics.ClaimPassesName)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag is { Key: "table", Value: Table })
+                {
+                    Interlocked.Add(ref _claimPasses, value);
+                }
+            }
+        });
+        _listener.Start();
+
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:testdb"] = _database });
+        builder.AddServiceDatabase<TestDbContext>("testdb", migrateOnStartup: false);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<WidgetTaskProcessor>();
+        _host = builder.Build();
+        await _host.StartAsync(TestContext.Current.CancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync(CancellationToken.None);
+        _host.Dispose();
+        _listener.Dispose();
+        await _data.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task An_idle_processor_sleeps_between_polls_instead_of_waking_itself_with_its_own_claims()
+    {
+        await Eventually.TrueAsync(() => Interlocked.Read(ref _claimPasses) > 0, TimeSpan.FromSeconds(30), "the first claim pass");
+
+        var before = Interlocked.Read(ref _claimPasses);
+        await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
+        var passes = Interlocked.Read(ref _claimPasses) - before;
+
+        // One pass per poll interval (1 s) while nothing is due; a loop woken by its own claim does thousands.
+        passes.Should().BeLessThan(10, "nothing was due, so the loop waits for the poll interval or a commit");
+    }
+
+    [Fact]
+    public async Task A_committed_task_is_stepped_once_and_the_processor_goes_back_to_sleep()
+    {
+        var id = Guid.NewGuid();
+        await ExecuteAsync($"INSERT INTO {Table} (id, next_attempt_at) VALUES ('{id}', now())");
+
+        await Eventually.TrueAsync(async () => await StepsAsync(id) == 1, TimeSpan.FromSeconds(30), "the task's step");
+        var before = Interlocked.Read(ref _claimPasses);
+        await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+
+        (await StepsAsync(id)).Should().Be(1, "the step cleared the due time, so it is not run again");
+        (Interlocked.Read(ref _claimPasses) - before).Should().BeLessThan(8, "no further work was due");
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var command = _data.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
+
+    private async Task<int> StepsAsync(Guid id)
+    {
+        await using var command = _data.CreateCommand($"SELECT steps FROM {Table} WHERE id = '{id}'");
+        return (int)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
+    }
+
+    /// <summary>A step: count it and clear the due time, as a worker's step does when it is done.</summary>
+    private sealed class WidgetTaskProcessor(ServiceDatabase<TestDbContext> database, IServiceScopeFactory scopes, TimeProvider clock, ILogger<WidgetTaskProcessor> logger)
+        : DueTaskProcessor<TestDbContext>(database, scopes, clock, logger)
+    {
+        protected override string Table => DueTaskProcessorTests.Table;
+
+        protected override string KeyColumn => "id";
+
+        protected override string NotifyChannel => DueTaskProcessorTests.Table;
+
+        protected override async Task ProcessAsync(IServiceProvider services, Guid key, CancellationToken cancellationToken)
+        {
+            await using var command = services.GetRequiredService<ServiceDatabase<TestDbContext>>().DataSource.CreateCommand(
+                $"UPDATE {Table} SET steps = steps + 1, next_attempt_at = NULL, lease_until = NULL WHERE id = @id");
+            command.Parameters.AddWithValue("id", key);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+}
