@@ -34,16 +34,28 @@ rm -rf "$results"
 dotnet restore HybridStreaming.sln
 dotnet build HybridStreaming.sln --no-restore -c Release
 
-# One test project at a time per core (two here), each with its own results folder: TRX files of
-# projects started in the same instant would otherwise collide. Each project's output is printed
-# when it finishes.
+# Test projects run two at a time (one per core), each with its own results folder: TRX files of
+# projects started in the same instant would otherwise collide. The EndToEnd project runs last and
+# alone: each of its topologies is the whole platform with real media, and it needs both cores (a
+# project beside it starves both). Each project's output is printed when it finishes.
 mkdir -p "$results"
 export results
-find tests -name '*.Tests.csproj' | sort | xargs -P 2 -I{} bash -c '
-  name=$(basename "{}" .csproj)
-  dotnet test --project "{}" --no-build -c Release --results-directory "$results/$name" --report-xunit-trx "$@" \
+run_project() {
+  local project=$1 name rc
+  shift
+  name=$(basename "$project" .csproj)
+  dotnet test --project "$project" --no-build -c Release --results-directory "$results/$name" --report-xunit-trx "$@" \
     > "$results/$name.log" 2>&1
   rc=$?
   echo $rc > "$results/$name.rc"
   cat "$results/$name.log"
-  exit $rc' _ "$@"
+  return $rc
+}
+export -f run_project
+status=0
+find tests -name '*.Tests.csproj' ! -name '*.EndToEnd.Tests.csproj' | sort \
+  | xargs -P 2 -I{} bash -c 'run_project "$@"' _ {} "$@" || status=1
+for project in $(find tests -name '*.EndToEnd.Tests.csproj' | sort); do
+  run_project "$project" "$@" || status=1
+done
+exit $status

@@ -8,8 +8,10 @@ namespace HybridStreaming.ServiceDefaults;
 /// <summary>
 /// The one place an exception becomes a response. Invalid requests (<see cref="RequestValidationException"/>:
 /// 400 with the message per field) and malformed ones (unreadable JSON, a parameter of the wrong type:
-/// 400 with what could not be read) are the caller's error. Anything else is a bug: 500 with a trace id
-/// and no internals.
+/// 400 with what could not be read) are the caller's error. A transient failure of a dependency — the
+/// database's connection pool exhausted under a burst, a connection lost in a failover, a timeout — is
+/// not a bug and not the caller's error: 503 with <c>Retry-After</c>, so clients back off and retry.
+/// Anything else is a bug: 500 with a trace id and no internals.
 /// </summary>
 public sealed partial class UnhandledExceptionHandler(
     IProblemDetailsService problemDetails,
@@ -40,6 +42,19 @@ public sealed partial class UnhandledExceptionHandler(
                 Type = "https://tools.ietf.org/html/rfc9110#section-15.5.1",
             };
         }
+        else if (IsTransient(exception))
+        {
+            LogTransient(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+            httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "The service is temporarily unavailable.",
+                Detail = $"A dependency (such as the database) is overloaded or unreachable. Try again in {RetryAfterSeconds} s.",
+                Type = "https://tools.ietf.org/html/rfc9110#section-15.6.4",
+            };
+        }
         else if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
         {
             // The caller went away; there is nobody to answer.
@@ -66,6 +81,26 @@ public sealed partial class UnhandledExceptionHandler(
         });
     }
 
+    private const string RetryAfterSeconds = "2";
+
+    /// <summary>
+    /// A failure that says nothing about the request: the driver marks it transient (pool exhausted,
+    /// too many connections, connection reset, failover), or it is a timeout. EF Core wraps these
+    /// (DbUpdateException, InvalidOperationException from a retry strategy), so inner exceptions count.
+    /// </summary>
+    internal static bool IsTransient(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is System.Data.Common.DbException { IsTransient: true } or TimeoutException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static string DescribeBadRequest(BadHttpRequestException exception) =>
         // The framework's messages name the parameter and the problem ("Failed to read parameter
         // \"CreateChannel request\" from the request body as JSON."); the inner JSON error names the field.
@@ -74,6 +109,9 @@ public sealed partial class UnhandledExceptionHandler(
             : exception.Message;
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Transient failure for {Method} {Path}; answered 503")]
+    private static partial void LogTransient(ILogger logger, Exception exception, string method, string path);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);

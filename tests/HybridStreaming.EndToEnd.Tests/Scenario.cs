@@ -40,4 +40,21 @@ public sealed record Scenario(SystemFixture System, string SellerToken, ChannelD
     }
 
     public Task LeaveAgoraAsync() => System.Agora.LeaveBroadcasterAsync(Rtc.ChannelName, Rtc.Uid);
+
+    /// <summary>
+    /// Ends whatever the scenarios left running — the session (if any) and the seller's broadcaster —
+    /// ignoring what is already gone. For a finally block: a failed assertion must not leave dozens of
+    /// encoders and recorders running under the tests that follow on the same two cores.
+    /// </summary>
+    public static Task CleanUpAsync(IEnumerable<Scenario> scenarios) =>
+        Task.WhenAll(scenarios.Select(async scenario =>
+        {
+            using (await scenario.Gateway.SendAsync(HttpMethod.Delete, $"/api/channels/{scenario.Channel.Id}/live", scenario.SellerToken))
+            {
+            }
+
+            using (await scenario.System.Agora.Http.DeleteAsync($"/__emulator/channels/{scenario.Rtc.ChannelName}/broadcasters/{scenario.Rtc.Uid}"))
+            {
+            }
+        }));
 }

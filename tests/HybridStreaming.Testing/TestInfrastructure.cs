@@ -65,7 +65,7 @@ public sealed class TestInfrastructure : IAsyncLifetime
             name, Path.Combine(WorkDirectory, $"{name}-{Guid.NewGuid():N}"[..40]), RabbitMqPorts.Free(),
             $"hs-{Guid.NewGuid():N}"[..16] + "@localhost", logs);
         await server.StartAsync(CancellationToken.None);
-        await server.WaitUntilReadyAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
+        await server.WaitUntilReadyAsync(TimeSpan.FromSeconds(120), CancellationToken.None);
         return server;
     }
 
