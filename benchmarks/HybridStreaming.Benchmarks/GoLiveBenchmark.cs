@@ -22,7 +22,8 @@ public static class GoLiveBenchmark
         var sessions = options.Int("sessions", 100);
         var bursts = Math.Max(1, options.Int("bursts", 2));
         var mediaRuns = options.Int("media-runs", 5);
-        await MeasureOrchestrationAsync(sessions, bursts);
+        var singleRuns = options.Int("single-runs", 20);
+        await MeasureOrchestrationAsync(sessions, bursts, singleRuns);
         if (mediaRuns > 0)
         {
             await MeasureFirstSegmentAsync(mediaRuns);
@@ -36,7 +37,7 @@ public static class GoLiveBenchmark
     /// the first shows a platform whose processes just started (code still being compiled), the last
     /// one a platform that has been running. Each round ends every session before the next begins.
     /// </summary>
-    private static async Task MeasureOrchestrationAsync(int count, int bursts)
+    private static async Task MeasureOrchestrationAsync(int count, int bursts, int singleRuns)
     {
         await using var system = await StartAsync(media: false);
         await system.WarmUpAsync();
@@ -61,6 +62,27 @@ public static class GoLiveBenchmark
             await Task.WhenAll(scenarios.Select(s => system.Gateway.StopAsync(s.Token, s.Channel.Id)));
             await Task.WhenAll(scenarios.Select(s => system.Gateway.WaitForStatusAsync(
                 s.Token, s.Channel.Id, st => st.State is "ended" or "failed", TimeSpan.FromMinutes(2), "ended", TimeSpan.FromSeconds(1))));
+        }
+
+        // One session at a time on the same (warm) platform: what orchestration itself takes when no
+        // other session queues in front of it — the bursts above are that plus waiting for two cores.
+        if (singleRuns > 0)
+        {
+            var single = new List<double>();
+            for (var run = 0; run < singleRuns; run++)
+            {
+                var (token, channel) = await system.PrepareAsync();
+                await system.Gateway.GoLiveAsync(token, channel.Id);
+                var live = await system.Gateway.WaitForStatusAsync(token, channel.Id, st => st.State is "live" or "ended" or "failed", TimeSpan.FromMinutes(1), "live", TimeSpan.FromMilliseconds(50));
+                single.Add((live.LiveAt!.Value - live.StartedAt!.Value).TotalMilliseconds);
+                await system.Gateway.StopAsync(token, channel.Id);
+                await system.Gateway.WaitForStatusAsync(token, channel.Id, st => st.State is "ended" or "failed", TimeSpan.FromMinutes(1), "ended");
+            }
+
+            single.Sort();
+            Console.WriteLine($"{singleRuns} go-lives one at a time (no media)");
+            Figures.Print("single_go_live_to_live_p50", Figures.Percentile(single, 50), "ms");
+            Figures.Print("single_go_live_to_live_p95", Figures.Percentile(single, 95), "ms");
         }
     }
 

@@ -20,9 +20,10 @@ static int Help()
           outbox [--events=20000] [--rate=200] [--seconds=30]
                                                      relay throughput from a full outbox, and commit->consumer
                                                      latency p50/p99 at a steady rate
-          go-live [--sessions=100] [--bursts=2] [--media-runs=5]
+          go-live [--sessions=100] [--bursts=2] [--single-runs=20] [--media-runs=5]
                                                      go-live -> live p50/p95 for simultaneous sessions (no media;
                                                      the last burst is the figure, earlier ones are burstN_),
+                                                     the same for sessions one at a time (single_),
                                                      and go-live -> first playable HLS segment (media)
           emulator-media [--runs=5] [--inputs=20] [--seconds=20]
                                                      converter create -> live playlist with 2 segments; N live
