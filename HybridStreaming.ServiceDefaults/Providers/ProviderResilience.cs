@@ -182,6 +182,12 @@ public static partial class ProviderResilience
         return !onlyIfUnprocessed && await isTransientResponse(response, context.CancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// What counts against the provider's health: transport failures, timeouts and the provider's own
+    /// transient errors. A 429 does not — it says we are calling too often, not that the provider is
+    /// down; counting it would turn a burst against a quota into an outage of every call (stops and
+    /// teardowns included) for the whole break duration. 429s are paced by the retry (Retry-After).
+    /// </summary>
     private static async ValueTask<bool> IsFailureAsync(
         Outcome<HttpResponseMessage> outcome, ResilienceContext context,
         Func<HttpResponseMessage, CancellationToken, ValueTask<bool>> isTransientResponse) =>
@@ -190,8 +196,8 @@ public static partial class ProviderResilience
             HttpRequestException or TimeoutRejectedException => true,
             not null => false,
             null => outcome.Result is { } response
-                && (response.StatusCode == HttpStatusCode.TooManyRequests
-                    || await isTransientResponse(response, context.CancellationToken).ConfigureAwait(false)),
+                && response.StatusCode != HttpStatusCode.TooManyRequests
+                && await isTransientResponse(response, context.CancellationToken).ConfigureAwait(false),
         };
 
     private static bool NeverReachedServer(HttpRequestException exception) =>

@@ -60,6 +60,30 @@ public sealed class ResilienceTests
         stub.Requests.Should().HaveCount(5);
     }
 
+    [Fact]
+    public async Task A_rate_limit_does_not_open_the_circuit_so_stops_still_get_through()
+    {
+        // Many sessions against Agora's 10 QPS: a 429 means "slower", not "Agora is down".
+        stub.Respond(HttpStatusCode.TooManyRequests, """{"message":"API rate limit exceeded"}""");
+        using var host = Agora.Host(stub, values =>
+        {
+            values["AGORA_HTTP:MaxRetryAttempts"] = "0";
+            values["AGORA_HTTP:BreakerMinimumThroughput"] = "2";
+            values["AGORA_HTTP:BreakerFailureRatio"] = "0.5";
+        });
+        var recorder = host.Get<CloudRecordingClient>();
+
+        for (var i = 0; i < 5; i++)
+        {
+            await FluentActions.Awaiting(() => recorder.QueryAsync("RID", "SID", cancellationToken: Ct))
+                .Should().ThrowAsync<AgoraApiException>().Where(e => e.StatusCode == 429 && e.IsRetryable && !e.IsCircuitOpen);
+        }
+
+        stub.Respond(HttpStatusCode.OK, """{"resourceId":"RID","sid":"SID","serverResponse":{"fileList":[],"uploadingStatus":"uploaded"}}""");
+        await FluentActions.Awaiting(() => recorder.StopAsync("RID", "SID", "shop_123", 527841, cancellationToken: Ct)).Should().NotThrowAsync();
+        stub.Requests.Should().HaveCount(6, "every call was sent: the circuit stayed closed");
+    }
+
     [Theory]
     [InlineData(0, 10, 5, 10)]
     [InlineData(1, 10, 10, 20)]

@@ -15,12 +15,16 @@ public sealed class CloudRecordingRateLimiter : IDisposable
 
     public CloudRecordingRateLimiter(IOptions<RecordingOptions> options)
     {
+        // Paced in tenths of a second, never in bursts of a whole second's quota: Agora counts over any
+        // second, and a bucket of n tokens refilled once a second lets 2n calls through around a refill.
+        // At 10/s that is one call every 100 ms.
         var perSecond = Math.Max(1, options.Value.MaxRequestsPerSecond);
+        var perSlice = Math.Max(1, (int)Math.Ceiling(perSecond / 10.0));
         _limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
-            TokenLimit = perSecond,
-            TokensPerPeriod = perSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            TokenLimit = perSlice,
+            TokensPerPeriod = perSlice,
+            ReplenishmentPeriod = TimeSpan.FromSeconds((double)perSlice / perSecond),
             QueueLimit = int.MaxValue,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             AutoReplenishment = true,
