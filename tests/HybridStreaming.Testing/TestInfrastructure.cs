@@ -64,8 +64,18 @@ public sealed class TestInfrastructure : IAsyncLifetime
         var server = new LocalRabbitMqServer(
             name, Path.Combine(WorkDirectory, $"{name}-{Guid.NewGuid():N}"[..40]), RabbitMqPorts.Free(),
             $"hs-{Guid.NewGuid():N}"[..16] + "@localhost", logs);
-        await server.StartAsync(CancellationToken.None);
-        await server.WaitUntilReadyAsync(TimeSpan.FromSeconds(120), CancellationToken.None);
+        try
+        {
+            await server.StartAsync(CancellationToken.None);
+            await server.WaitUntilReadyAsync(TimeSpan.FromSeconds(120), CancellationToken.None);
+        }
+        catch
+        {
+            // A broker that never became ready must not outlive the test run (its VM keeps running otherwise).
+            await server.StopAsync();
+            throw;
+        }
+
         return server;
     }
 
