@@ -10,20 +10,14 @@ public sealed class MediaScaleTests(SystemFixture system)
     [Fact]
     public async Task Twenty_channels_go_live_at_once_with_media_and_all_stop()
     {
-        var scenarios = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Scenario.SellerWithChannelAsync(system)));
-        try
-        {
-            var live = await Task.WhenAll(scenarios.Select(s => s.GoLiveAndWaitAsync(Scenario.ManyAtOnce)));
+        await using var scenarios = await Scenario.ManyAsync(system, 20);
 
-            live.Should().OnlyContain(s => s.State == "live");
-            live.Count(s => s.Mode == "hybrid").Should().Be(20, string.Join("; ", live.Where(s => s.Mode != "hybrid").Select(s => s.Reason)));
-            var ended = await Task.WhenAll(scenarios.Select(s => s.StopAndWaitAsync(Scenario.ManyAtOnce)));
-            ended.Should().OnlyContain(s => s.State == "ended");
-        }
-        finally
-        {
-            await Scenario.CleanUpAsync(scenarios);
-        }
+        var live = await Task.WhenAll(scenarios.Select(s => s.GoLiveAndWaitAsync(Scenario.ManyAtOnce)));
+
+        live.Should().OnlyContain(s => s.State == "live");
+        live.Count(s => s.Mode == "hybrid").Should().Be(20, string.Join("; ", live.Where(s => s.Mode != "hybrid").Select(s => s.Reason)));
+        var ended = await Task.WhenAll(scenarios.Select(s => s.StopAndWaitAsync(Scenario.ManyAtOnce)));
+        ended.Should().OnlyContain(s => s.State == "ended");
     }
 }
 
@@ -32,20 +26,14 @@ public sealed class NoMediaScaleTests(NoMediaSystemFixture system) : IClassFixtu
     [Fact]
     public async Task A_hundred_channels_go_live_at_once_without_media_and_none_is_stuck()
     {
-        var scenarios = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Scenario.SellerWithChannelAsync(system)));
-        try
-        {
-            var live = await Task.WhenAll(scenarios.Select(s => s.GoLiveAndWaitAsync(Scenario.ManyAtOnce)));
+        await using var scenarios = await Scenario.ManyAsync(system, 100);
 
-            live.Should().OnlyContain(s => s.State == "live");
-            live.Count(s => s.Mode == "hybrid").Should().Be(100, string.Join("; ", live.Where(s => s.Mode != "hybrid").Select(s => s.Reason).Distinct()));
-            var ended = await Task.WhenAll(scenarios.Select(s => s.StopAndWaitAsync(Scenario.ManyAtOnce)));
-            ended.Should().OnlyContain(s => s.State == "ended" && s.Recording!.State == "stopped" && s.Relay!.State == "stopped");
-        }
-        finally
-        {
-            await Scenario.CleanUpAsync(scenarios);
-        }
+        var live = await Task.WhenAll(scenarios.Select(s => s.GoLiveAndWaitAsync(Scenario.ManyAtOnce)));
+
+        live.Should().OnlyContain(s => s.State == "live");
+        live.Count(s => s.Mode == "hybrid").Should().Be(100, string.Join("; ", live.Where(s => s.Mode != "hybrid").Select(s => s.Reason).Distinct()));
+        var ended = await Task.WhenAll(scenarios.Select(s => s.StopAndWaitAsync(Scenario.ManyAtOnce)));
+        ended.Should().OnlyContain(s => s.State == "ended" && s.Recording!.State == "stopped" && s.Relay!.State == "stopped");
     }
 }
 
@@ -55,21 +43,15 @@ public sealed class StrictQuotaTests(StrictSystemFixture system) : IClassFixture
     [Fact]
     public async Task Sixty_simultaneous_go_lives_under_agora_quotas_all_go_live_and_end_with_reasons_for_what_failed()
     {
-        var scenarios = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => Scenario.SellerWithChannelAsync(system)));
-        try
-        {
-            var live = await Task.WhenAll(scenarios.Select(s => s.GoLiveAndWaitAsync(Scenario.ManyAtOnce)));
+        await using var scenarios = await Scenario.ManyAsync(system, 60);
 
-            live.Should().OnlyContain(s => s.State == "live", "a recording that cannot start never blocks going live");
-            live.Where(s => s.Recording!.State == "failed").Should().OnlyContain(s => !string.IsNullOrWhiteSpace(s.Recording!.Detail));
-            var ended = await Task.WhenAll(scenarios.Select(s => s.StopAndWaitAsync(Scenario.ManyAtOnce)));
-            ended.Should().OnlyContain(s => s.State == "ended");
-            ended.Where(s => s.Reason != null && s.Reason.Contains("not confirmed", StringComparison.Ordinal))
-                .Should().BeEmpty("every worker confirmed its stop: nothing stuck");
-        }
-        finally
-        {
-            await Scenario.CleanUpAsync(scenarios);
-        }
+        var live = await Task.WhenAll(scenarios.Select(s => s.GoLiveAndWaitAsync(Scenario.ManyAtOnce)));
+
+        live.Should().OnlyContain(s => s.State == "live", "a recording that cannot start never blocks going live");
+        live.Where(s => s.Recording!.State == "failed").Should().OnlyContain(s => !string.IsNullOrWhiteSpace(s.Recording!.Detail));
+        var ended = await Task.WhenAll(scenarios.Select(s => s.StopAndWaitAsync(Scenario.ManyAtOnce)));
+        ended.Should().OnlyContain(s => s.State == "ended");
+        ended.Where(s => s.Reason != null && s.Reason.Contains("not confirmed", StringComparison.Ordinal))
+            .Should().BeEmpty("every worker confirmed its stop: nothing stuck");
     }
 }

@@ -42,19 +42,33 @@ public sealed record Scenario(SystemFixture System, string SellerToken, ChannelD
     public Task LeaveAgoraAsync() => System.Agora.LeaveBroadcasterAsync(Rtc.ChannelName, Rtc.Uid);
 
     /// <summary>
-    /// Ends whatever the scenarios left running — the session (if any) and the seller's broadcaster —
-    /// ignoring what is already gone. For a finally block: a failed assertion must not leave dozens of
-    /// encoders and recorders running under the tests that follow on the same two cores.
+    /// <paramref name="count"/> sellers with channels at once. Disposing the set ends whatever they left
+    /// running — sessions and broadcasters — so a failed assertion does not leave dozens of encoders and
+    /// recorders running under the tests that follow on the same two cores.
     /// </summary>
-    public static Task CleanUpAsync(IEnumerable<Scenario> scenarios) =>
-        Task.WhenAll(scenarios.Select(async scenario =>
+    public static async Task<ScenarioSet> ManyAsync(SystemFixture system, int count) =>
+        new(await Task.WhenAll(Enumerable.Range(0, count).Select(_ => SellerWithChannelAsync(system))));
+}
+
+/// <summary>Scenarios that end their sessions and leave Agora when disposed, ignoring what is already gone.</summary>
+public sealed class ScenarioSet(IReadOnlyList<Scenario> scenarios) : IReadOnlyList<Scenario>, IAsyncDisposable
+{
+    public int Count => scenarios.Count;
+
+    public Scenario this[int index] => scenarios[index];
+
+    public IEnumerator<Scenario> GetEnumerator() => scenarios.GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public async ValueTask DisposeAsync() =>
+        await Task.WhenAll(scenarios.Select(async scenario =>
         {
+            // Whatever state the session is in (or none): the answer does not matter, only that it ends.
             using (await scenario.Gateway.SendAsync(HttpMethod.Delete, $"/api/channels/{scenario.Channel.Id}/live", scenario.SellerToken))
             {
             }
 
-            using (await scenario.System.Agora.Http.DeleteAsync($"/__emulator/channels/{scenario.Rtc.ChannelName}/broadcasters/{scenario.Rtc.Uid}"))
-            {
-            }
+            await scenario.LeaveAgoraAsync();
         }));
 }
