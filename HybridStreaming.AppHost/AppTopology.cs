@@ -48,7 +48,8 @@ public static class AppTopology
         }
 
         agora.WithEnvironment("AGORA_EMULATOR_STORAGE_DIR", Path.Combine(builder.StateDirectory, KnownResources.AgoraEmulator, "storage"))
-            .WithEnvironment("AGORA_NCS_WEBHOOK_URL", () => $"{gateway!.HttpUrl}/api/webhooks/agora");
+            .WithEnvironment("AGORA_NCS_WEBHOOK_URL", () => $"{gateway!.HttpUrl}/api/webhooks/agora")
+            .WithEnvironment("AGORA_NCS_EVENTS", builder.Configuration["AGORA_NCS_EVENTS"] is { Length: > 0 } events ? events : NcsEvents);
         cloudflare.WithEnvironment("CLOUDFLARE_STREAM_NOTIFICATION_URL", () => $"{gateway!.HttpUrl}/api/webhooks/cloudflare");
 
         // Services: each owns its database and talks to the others through RabbitMQ. They get the same
@@ -96,6 +97,14 @@ public static class AppTopology
     }
 
     /// <summary>Channel API settings an operator may set on the AppHost (runbook): passed through as they are.</summary>
+    /// <summary>
+    /// The NCS events the platform acts on — seller presence, handled by the Channel API's
+    /// <c>AgoraNotificationHandler</c>: broadcaster joined/left (103/104), role changed (111/112). The
+    /// project subscribes to these alone, as the runbook's Agora Console step does; the recording and
+    /// Media Push events would be up to seven more webhooks per go-live that nothing reads.
+    /// </summary>
+    private const string NcsEvents = "1.103,1.104,1.111,1.112";
+
     private static readonly string[] ChannelsSettings =
     [
         "HYBRID_ENABLED", "HYBRID_ROLLOUT_PERCENT", "HYBRID_ALLOW_CHANNELS", "HYBRID_DENY_CHANNELS",

@@ -89,37 +89,14 @@ public static class EmulatorMediaBenchmark
     /// <summary>CPU over a window from /proc: the whole machine (/proc/stat) and the given processes (utime + stime).</summary>
     private static async Task<(double Machine, double Tree)> CpuAsync(Func<IEnumerable<int>> processes, TimeSpan window)
     {
-        var ticks = 100.0; // USER_HZ on Linux
-        var (busy0, total0) = MachineJiffies();
-        var before = processes().ToDictionary(p => p, ProcessJiffies);
+        var (busy0, total0) = ProcessCpu.MachineJiffies();
+        var before = processes().ToDictionary(p => p, ProcessCpu.ProcessJiffies);
         var started = Stopwatch.GetTimestamp();
         await Task.Delay(window);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var (busy1, total1) = MachineJiffies();
-        var used = processes().Sum(p => ProcessJiffies(p) - before.GetValueOrDefault(p));
-        return (100.0 * (busy1 - busy0) / (total1 - total0), 100.0 * used / ticks / elapsed / Environment.ProcessorCount);
-    }
-
-    private static (long Busy, long Total) MachineJiffies()
-    {
-        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
-        var idle = fields[3] + fields[4];
-        var total = fields.Take(8).Sum();
-        return (total - idle, total);
-    }
-
-    private static long ProcessJiffies(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
+        var (busy1, total1) = ProcessCpu.MachineJiffies();
+        var used = processes().Sum(p => ProcessCpu.ProcessJiffies(p) - before.GetValueOrDefault(p));
+        return (100.0 * (busy1 - busy0) / (total1 - total0), 100.0 * used / ProcessCpu.TicksPerSecond / elapsed / Environment.ProcessorCount);
     }
 
     private static long Rss(int pid)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using HybridStreaming.AppHost.Hosting;
 using HybridStreaming.AppHost.Testing;
@@ -12,6 +13,7 @@ namespace HybridStreaming.Benchmarks;
 /// <list type="bullet">
 /// <item>N simultaneous go-lives without media: go-live → <c>live</c> per session (the server's own
 /// <c>liveAt − startedAt</c>, so polling adds no error) and until all N are live;</item>
+/// <item>the CPU each session costs the platform, per resource (from /proc), over the same window;</item>
 /// <item>with media: go-live request → the first segment is playable from the HLS URL.</item>
 /// </list>
 /// </summary>
@@ -45,12 +47,15 @@ public static class GoLiveBenchmark
         {
             var scenarios = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => system.PrepareAsync()));
 
+            Console.WriteLine($"burst {burst} of {bursts}: {count} sellers ready, going live");
+            var cpuBefore = system.Cpu();
             var started = Stopwatch.GetTimestamp();
             await Task.WhenAll(scenarios.Select(s => system.Gateway.GoLiveAsync(s.Token, s.Channel.Id)));
             var requested = Stopwatch.GetElapsedTime(started).TotalSeconds;
             var live = await Task.WhenAll(scenarios.Select(s => system.Gateway.WaitForStatusAsync(
                 s.Token, s.Channel.Id, st => st.State is "live" or "ended" or "failed", TimeSpan.FromMinutes(2), "live", TimeSpan.FromSeconds(1))));
             var allLive = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var cpu = ProcessCpu.Used(cpuBefore, system.Cpu());
 
             var times = live.Select(s => (s.LiveAt!.Value - s.StartedAt!.Value).TotalMilliseconds).Order().ToList();
             var prefix = burst == bursts ? "" : $"burst{burst}_";
@@ -59,6 +64,9 @@ public static class GoLiveBenchmark
             Figures.Print($"{prefix}go_live_to_live_p95", Figures.Percentile(times, 95), "ms");
             Figures.Print($"{prefix}go_live_to_live_max", times[^1], "ms");
             Figures.Print($"{prefix}all_sessions_live_after", allLive, "s");
+            Console.WriteLine("CPU per session from go-live until all are live, by resource (ms): "
+                + string.Join(", ", cpu.Where(r => r.Milliseconds > 0).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Resource} {r.Milliseconds / count:0.0}"))));
+            Figures.Print($"{prefix}cpu_per_session", cpu.Sum(r => r.Milliseconds) / count, "ms");
             await Task.WhenAll(scenarios.Select(s => system.Gateway.StopAsync(s.Token, s.Channel.Id)));
             await Task.WhenAll(scenarios.Select(s => system.Gateway.WaitForStatusAsync(
                 s.Token, s.Channel.Id, st => st.State is "ended" or "failed", TimeSpan.FromMinutes(2), "ended", TimeSpan.FromSeconds(1))));
@@ -144,6 +152,9 @@ public static class GoLiveBenchmark
         public GatewayClient Gateway { get; } = new(new HttpClient { BaseAddress = app.GetEndpoint(KnownResources.Gateway), Timeout = TimeSpan.FromSeconds(60) });
 
         private EmulatorClient Agora { get; } = new(new HttpClient { BaseAddress = app.GetEndpoint(KnownResources.AgoraEmulator) });
+
+        /// <summary>CPU used so far by every process of the topology (not this benchmark's own client).</summary>
+        public Dictionary<(string Resource, int Pid), long> Cpu() => ProcessCpu.ByResource(app);
 
         public async Task<(string Token, ChannelDto Channel)> PrepareAsync()
         {

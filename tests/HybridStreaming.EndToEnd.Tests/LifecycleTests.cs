@@ -50,6 +50,11 @@ public sealed class LifecycleTests(SystemFixture system)
         (await Media.StreamsOfFileAsync(recorded[0])).Should().Contain("h264");
         using var after = await system.Gateway.SendAsync(HttpMethod.Get, $"/api/channels/{scenario.Channel.Id}/playback", buyer);
         after.StatusCode.Should().Be(HttpStatusCode.Conflict, "an ended stream has no playback");
+        // The project subscribes to the seller-presence events alone (runbook): the recorder's and the
+        // converter's notifications for this channel were never sent.
+        var notifications = (await system.Agora.WebhookDeliveriesAsync())
+            .Where(d => d.Body.Contains(scenario.Channel.AgoraChannelName, StringComparison.Ordinal)).Select(d => d.Event).ToList();
+        notifications.Should().Contain("1.103").And.OnlyContain(e => e == "1.103" || e == "1.104" || e == "1.111" || e == "1.112");
         await scenario.LeaveAgoraAsync();
     }
 

@@ -37,6 +37,15 @@ public sealed class EmulatorClient(HttpClient http)
         return body.RootElement.GetProperty("id").ToString();
     }
 
+    /// <summary>The emulator's webhook log (<c>GET /__emulator/webhooks</c>): each delivery's event name and last body.</summary>
+    public async Task<IReadOnlyList<(string Event, string Body)>> WebhookDeliveriesAsync()
+    {
+        using var body = JsonDocument.Parse(await Http.GetStringAsync("/__emulator/webhooks"));
+        return [.. body.RootElement.EnumerateArray().Select(d => (
+            d.GetProperty("event").GetString() ?? "",
+            d.TryGetProperty("body", out var b) && b.ValueKind == JsonValueKind.String ? b.GetString()! : ""))];
+    }
+
     public async Task ClearFaultsAsync()
     {
         using var response = await Http.DeleteAsync("/__emulator/faults");

@@ -1,4 +1,5 @@
 using HybridStreaming.Emulators.Common;
+using HybridStreaming.Emulators.Common.Webhooks;
 
 namespace HybridStreaming.Emulators.Agora;
 
@@ -22,6 +23,9 @@ public sealed class AgoraSettings
     public required string NcsSecret { get; init; }
 
     public Uri? NcsWebhookUrl { get; init; }
+
+    /// <summary>The NCS events the project subscribes to (Console: Notifications → events), as <c>&lt;productId&gt;.&lt;eventType&gt;</c> globs.</summary>
+    public WebhookSubscription NcsEvents { get; init; } = WebhookSubscription.All;
 
     /// <summary>The folder standing for the recording bucket(s): <c>&lt;dir&gt;/&lt;bucket&gt;/&lt;fileNamePrefix…&gt;/</c>.</summary>
     public required string StorageDirectory { get; init; }
@@ -48,6 +52,7 @@ public sealed class AgoraSettings
         CustomerSecret = Value(configuration, "AGORA_CUSTOMER_SECRET", "dev-customer-secret"),
         NcsSecret = Value(configuration, "AGORA_NCS_SECRET", "dev-ncs-secret"),
         NcsWebhookUrl = configuration["AGORA_NCS_WEBHOOK_URL"] is { Length: > 0 } url ? new Uri(url) : null,
+        NcsEvents = WebhookSubscription.Parse(configuration["AGORA_NCS_EVENTS"]),
         StorageDirectory = Path.GetFullPath(Value(configuration, "AGORA_EMULATOR_STORAGE_DIR", Path.Combine(Environment.CurrentDirectory, "agora-storage"))),
         RtmpPort = EmulatorOptions.Int(configuration, "AGORA_EMULATOR_RTMP_PORT", 0),
         KeyframeSeconds = EmulatorOptions.Double(configuration, "AGORA_EMULATOR_KEYFRAME_SECONDS", 1),

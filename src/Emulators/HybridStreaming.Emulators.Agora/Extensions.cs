@@ -46,8 +46,8 @@ public static class Extensions
         media.Self = () => app.Urls.FirstOrDefault()?.Replace("://+", "://127.0.0.1", StringComparison.Ordinal)
             .Replace("://*", "://127.0.0.1", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal) ?? "http://127.0.0.1:8091";
         app.Logger.LogInformation(
-            "Agora emulator for App ID {AppId} ({Options}); recordings in {Storage}; NCS to {NcsUrl}",
-            settings.AppId, app.Services.GetRequiredService<EmulatorOptions>(), settings.StorageDirectory, settings.NcsWebhookUrl?.ToString() ?? "(none)");
+            "Agora emulator for App ID {AppId} ({Options}); recordings in {Storage}; NCS events {NcsEvents} to {NcsUrl}",
+            settings.AppId, app.Services.GetRequiredService<EmulatorOptions>(), settings.StorageDirectory, settings.NcsEvents, settings.NcsWebhookUrl?.ToString() ?? "(none)");
 
         app.UseEmulatorDefaults();
         app.MapChannelsApi();

@@ -92,7 +92,9 @@ public sealed class EmulatorTopology : IAsyncDisposable
                 builder.Project(name).WithEnvironment("EMULATOR_WEBHOOK_RETRY_DELAY_MS", "300");
             }
 
-            builder.Project(KnownResources.AgoraEmulator).WithEnvironment("AGORA_NCS_WEBHOOK_URL", receiver.Url + "/api/webhooks/agora");
+            // Every NCS event, not only the ones the platform subscribes to: these tests are of the emulator.
+            builder.Project(KnownResources.AgoraEmulator).WithEnvironment("AGORA_NCS_WEBHOOK_URL", receiver.Url + "/api/webhooks/agora")
+                .WithEnvironment("AGORA_NCS_EVENTS", "*");
             builder.Project(KnownResources.CloudflareEmulator).WithEnvironment("CLOUDFLARE_STREAM_NOTIFICATION_URL", receiver.Url + "/api/webhooks/cloudflare");
             var providers = ProviderSettings.Load(builder.StateDirectory, builder.Configuration);
             var app = await builder.StartAsync(TimeSpan.FromMinutes(2));

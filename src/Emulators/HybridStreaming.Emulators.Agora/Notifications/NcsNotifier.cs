@@ -10,7 +10,8 @@ namespace HybridStreaming.Emulators.Agora.Notifications;
 /// <c>AGORA_NCS_WEBHOOK_URL</c>, signed over the raw body with the NCS secret — <c>Agora-Signature</c>
 /// (hex HMAC-SHA1) and <c>Agora-Signature-V2</c> (hex HMAC-SHA256). A resend carries a new
 /// <c>notifyMs</c> (so new signatures) and the same <c>noticeId</c>. Webhook faults match the event
-/// name <c>&lt;productId&gt;.&lt;eventType&gt;</c>, e.g. <c>1.103</c>, <c>3.*</c>.
+/// name <c>&lt;productId&gt;.&lt;eventType&gt;</c>, e.g. <c>1.103</c>, <c>3.*</c>; so do the subscribed events
+/// (<c>AGORA_NCS_EVENTS</c>): one that is not subscribed is not sent at all.
 /// </summary>
 public sealed class NcsNotifier(AgoraSettings settings, WebhookDispatcher webhooks, TimeProvider time)
 {
@@ -23,6 +24,11 @@ public sealed class NcsNotifier(AgoraSettings settings, WebhookDispatcher webhoo
 
     public void Send(int productId, int eventType, JsonObject payload)
     {
+        if (!settings.NcsEvents.Includes($"{productId}.{eventType}"))
+        {
+            return;
+        }
+
         var noticeId = $"{_instance}:{Interlocked.Increment(ref _sequence)}:{eventType}";
         var frozen = payload.ToJsonString();
         webhooks.Enqueue(new WebhookMessage("agora-ncs", $"{productId}.{eventType}", settings.NcsWebhookUrl, _ =>

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 
 namespace HybridStreaming.Emulators.Common.Faults;
 
@@ -72,10 +71,10 @@ public sealed class FaultRule
     public bool Matches(string method, string path) =>
         !IsWebhookFault
         && (Method is null || Method == "*" || Method.Equals(method, StringComparison.OrdinalIgnoreCase))
-        && (PathPattern is null || Glob(PathPattern).IsMatch(path));
+        && (PathPattern is null || Glob.ToRegex(PathPattern).IsMatch(path));
 
     public bool MatchesEvent(string eventName) =>
-        IsWebhookFault && (EventPattern is null || Glob(EventPattern).IsMatch(eventName));
+        IsWebhookFault && (EventPattern is null || Glob.ToRegex(EventPattern).IsMatch(eventName));
 
     /// <summary>Rolls the dice and uses up one application; false when it does not apply this time.</summary>
     public bool TryApply()
@@ -133,9 +132,4 @@ public sealed class FaultRule
 
         return json;
     }
-
-    /// <summary>'*' matches any run of characters, '/' included: <c>/v1/apps/*/cloud_recording/*</c> covers every recording call.</summary>
-    private static Regex Glob(string pattern) =>
-        new("^" + Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal) + "$",
-            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 }

@@ -11,13 +11,15 @@ public sealed class GetStatusHandler(ChannelsDbContext db, SessionStore sessions
 {
     public async ValueTask<Result<ChannelStatus>> Handle(GetStatus query, CancellationToken cancellationToken)
     {
-        if (!await db.Channels.AnyAsync(c => c.Id == query.ChannelId, cancellationToken))
+        // One query when the channel has had a session (the status sellers poll while going live);
+        // a session cannot outlive its channel, so the existence check is needed only without one.
+        if (await sessions.FindLatestAsync(query.ChannelId, cancellationToken) is { } latest)
         {
-            return Error.NotFound("Channel", query.ChannelId);
+            return ChannelStatus.Of(latest);
         }
 
-        return await sessions.FindLatestAsync(query.ChannelId, cancellationToken) is { } latest
-            ? ChannelStatus.Of(latest)
-            : ChannelStatus.None(query.ChannelId);
+        return await db.Channels.AnyAsync(c => c.Id == query.ChannelId, cancellationToken)
+            ? ChannelStatus.None(query.ChannelId)
+            : Error.NotFound("Channel", query.ChannelId);
     }
 }
