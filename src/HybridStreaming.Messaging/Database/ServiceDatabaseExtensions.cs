@@ -30,14 +30,6 @@ public static class ServiceDatabaseExtensions
         var connectionString = builder.Configuration.GetRequiredConnectionString(connectionName);
         var dataSourceBuilder = new NpgsqlDataSourceBuilder(connectionString);
         dataSourceBuilder.ConnectionStringBuilder.ApplicationName ??= builder.Environment.ApplicationName;
-        // A service runs the same few dozen statements over and over: prepared on each connection after
-        // a few uses, Postgres stops parsing and planning them every time (unless the connection string
-        // says otherwise).
-        if (!dataSourceBuilder.ConnectionStringBuilder.ContainsKey("Max Auto Prepare"))
-        {
-            dataSourceBuilder.ConnectionStringBuilder.MaxAutoPrepare = 64;
-        }
-
         dataSourceBuilder.Name = connectionName;
 
         builder.Services.AddSingleton(_ => new ServiceDatabase<TDbContext>(connectionName, dataSourceBuilder.Build()));
