@@ -20,7 +20,7 @@ internal static class Extensions
 
         builder.AddServiceDatabase<ChannelsDbContext>(
             KnownResources.ChannelsDatabase,
-            configure: (_, db) => db.AddInterceptors(new PlaybackInvalidationInterceptor()));
+            configure: (sp, db) => db.AddInterceptors(new PlaybackInvalidationInterceptor(sp.GetRequiredService<PlaybackCache>())));
         builder.AddRedisClient(KnownResources.Redis);
         builder.AddRedisDistributedCache();
         builder.Services.AddHybridCache();

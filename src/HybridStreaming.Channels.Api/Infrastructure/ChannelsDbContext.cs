@@ -7,9 +7,11 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace HybridStreaming.Channels.Api.Infrastructure;
 
-public sealed class ChannelsDbContext(DbContextOptions<ChannelsDbContext> options, PlaybackCache? playbackCache = null)
+public sealed class ChannelsDbContext(DbContextOptions<ChannelsDbContext> options)
     : DbContext(options)
 {
+    // Pooled (AddServiceDatabase): a context is reused by later requests, so it holds no services, and
+    // this set is emptied whenever its changes commit or roll back.
     private readonly HashSet<Guid> _channelsToInvalidate = [];
 
     public DbSet<Channel> Channels => Set<Channel>();
@@ -20,37 +22,25 @@ public sealed class ChannelsDbContext(DbContextOptions<ChannelsDbContext> option
 
     public DbSet<WebhookReceipt> WebhookReceipts => Set<WebhookReceipt>();
 
-    /// <summary>Saves (raised events go to the outbox, see IntegrationEventsInterceptor) and schedules the playback cache invalidation.</summary>
+    /// <summary>Saves (raised events go to the outbox, see IntegrationEventsInterceptor) and notes whose cached playback answer must go once the change is visible.</summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         var changedChannels = ChangeTracker.Entries<StreamSession>()
             .Where(e => e.State is EntityState.Added or EntityState.Modified)
             .Select(e => e.Entity.ChannelId)
             .ToList();
-        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-
-        // The cached playback answer goes once the change is visible to others: now, or when the
-        // surrounding transaction (a consumer's inbox transaction) commits.
+        // Noted before saving: the interceptor acts when the save (or its surrounding transaction) commits.
+        // A save that fails only costs a cache entry that was still right.
         _channelsToInvalidate.UnionWith(changedChannels);
-        if (Database.CurrentTransaction is null)
-        {
-            await InvalidatePlaybackAsync(cancellationToken);
-        }
-
-        return saved;
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
-    internal async Task InvalidatePlaybackAsync(CancellationToken cancellationToken)
+    /// <summary>The channels changed since the last call (and clears them).</summary>
+    internal IReadOnlyList<Guid> TakeChannelsToInvalidate()
     {
-        if (playbackCache is not null)
-        {
-            foreach (var channelId in _channelsToInvalidate)
-            {
-                await playbackCache.InvalidateAsync(channelId, cancellationToken);
-            }
-        }
-
+        var channels = _channelsToInvalidate.ToList();
         _channelsToInvalidate.Clear();
+        return channels;
     }
 
     internal void DiscardPendingInvalidations() => _channelsToInvalidate.Clear();
@@ -62,14 +52,28 @@ public sealed class ChannelsDbContext(DbContextOptions<ChannelsDbContext> option
     }
 }
 
-/// <summary>Invalidates cached playback answers when the transaction that changed sessions commits.</summary>
-internal sealed class PlaybackInvalidationInterceptor : DbTransactionInterceptor
+/// <summary>
+/// Removes the cached playback answers of the channels a save changed once the change is visible to
+/// others: right after the save, or when the surrounding transaction (a consumer's inbox transaction)
+/// commits; a rollback drops them. One instance serves every context, so it keeps no state of its own.
+/// </summary>
+internal sealed class PlaybackInvalidationInterceptor(PlaybackCache playbackCache) : DbTransactionInterceptor, ISaveChangesInterceptor
 {
+    public async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is ChannelsDbContext { Database.CurrentTransaction: null } db)
+        {
+            await InvalidateAsync(db, cancellationToken);
+        }
+
+        return result;
+    }
+
     public override async Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
         if (eventData.Context is ChannelsDbContext db)
         {
-            await db.InvalidatePlaybackAsync(cancellationToken);
+            await InvalidateAsync(db, cancellationToken);
         }
     }
 
@@ -77,6 +81,14 @@ internal sealed class PlaybackInvalidationInterceptor : DbTransactionInterceptor
     {
         (eventData.Context as ChannelsDbContext)?.DiscardPendingInvalidations();
         return Task.CompletedTask;
+    }
+
+    private async Task InvalidateAsync(ChannelsDbContext db, CancellationToken cancellationToken)
+    {
+        foreach (var channelId in db.TakeChannelsToInvalidate())
+        {
+            await playbackCache.InvalidateAsync(channelId, cancellationToken);
+        }
     }
 }
 
