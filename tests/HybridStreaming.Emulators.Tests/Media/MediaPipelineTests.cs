@@ -60,7 +60,10 @@ public sealed class MediaPipelineTests(EmulatorsFixture fixture)
         // Disabling the input cuts the running push: the converter fails, the input disconnects.
         (await _t.Cloudflare.PostJsonAsync($"{_t.StreamPath}/live_inputs/{uid}/disable", null)).Result();
         await _t.WaitForConverterAsync(converter, "failed");
-        (await _t.Cloudflare.GetJsonAsync($"{_t.StreamPath}/live_inputs/{uid}")).Result()["status"]!.GetValue<string>().Should().Be("client_disconnect");
+        // The converter sees its push refused first; the input's status follows when the ingest reports the publisher gone.
+        await Eventually.TrueAsync(
+            async () => (await _t.Cloudflare.GetJsonAsync($"{_t.StreamPath}/live_inputs/{uid}")).Result()["status"]?.GetValue<string>() == "client_disconnect",
+            Patience, "the disabled input to report client_disconnect");
         await NotificationAsync(uid, "live_input.disconnected");
         ((int)(await _t.Anonymous.GetAsync(manifestUrl, TestContext.Current.CancellationToken)).StatusCode).Should().Be(204);
 
