@@ -96,7 +96,6 @@ public static class AppTopology
         return builder;
     }
 
-    /// <summary>Channel API settings an operator may set on the AppHost (runbook): passed through as they are.</summary>
     /// <summary>
     /// The NCS events the platform acts on — seller presence, handled by the Channel API's
     /// <c>AgoraNotificationHandler</c>: broadcaster joined/left (103/104), role changed (111/112). The
@@ -105,6 +104,7 @@ public static class AppTopology
     /// </summary>
     private const string NcsEvents = "1.103,1.104,1.111,1.112";
 
+    /// <summary>Channel API settings an operator may set on the AppHost (runbook): passed through as they are.</summary>
     private static readonly string[] ChannelsSettings =
     [
         "HYBRID_ENABLED", "HYBRID_ROLLOUT_PERCENT", "HYBRID_ALLOW_CHANNELS", "HYBRID_DENY_CHANNELS",
