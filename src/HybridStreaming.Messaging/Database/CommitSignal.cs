@@ -26,11 +26,20 @@ public sealed partial class CommitSignal(NpgsqlDataSource dataSource, string cha
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
 
-                // Work may have been committed while nobody listened.
-                Wake();
-                while (!stoppingToken.IsCancellationRequested)
+                try
                 {
-                    await connection.WaitAsync(stoppingToken);
+                    // Work may have been committed while nobody listened.
+                    Wake();
+                    while (!stoppingToken.IsCancellationRequested)
+                    {
+                        await connection.WaitAsync(stoppingToken);
+                    }
+                }
+                finally
+                {
+                    // Pooled connections are not reset when they go back (No Reset On Close, see
+                    // ServiceDatabaseExtensions), so this one must not take its LISTEN back with it.
+                    await UnlistenAsync(connection);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -49,6 +58,24 @@ public sealed partial class CommitSignal(NpgsqlDataSource dataSource, string cha
                     return;
                 }
             }
+        }
+    }
+
+    private async Task UnlistenAsync(NpgsqlConnection connection)
+    {
+        if (connection.FullState != System.Data.ConnectionState.Open)
+        {
+            return; // broken: the pool discards it
+        }
+
+        try
+        {
+            await using var unlisten = new NpgsqlCommand($"UNLISTEN {channel}", connection);
+            await unlisten.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException or IOException)
+        {
+            // The connection failed on the way out, so Npgsql breaks it and the pool drops it.
         }
     }
 

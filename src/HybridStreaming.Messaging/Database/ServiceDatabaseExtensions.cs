@@ -1,3 +1,4 @@
+using System.Data.Common;
 using HybridStreaming.Messaging.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -32,6 +33,18 @@ public static class ServiceDatabaseExtensions
         var connectionString = builder.Configuration.GetRequiredConnectionString(connectionName);
         var dataSourceBuilder = new NpgsqlDataSourceBuilder(connectionString);
         dataSourceBuilder.ConnectionStringBuilder.ApplicationName ??= builder.Environment.ApplicationName;
+        // EF Core opens and closes the connection around every query outside a transaction, and by default
+        // Npgsql sends DISCARD ALL with the first command after each checkout: a quarter of the statements
+        // Postgres ran in a go-live burst. The services keep no session state on a connection (advisory
+        // locks are transaction-scoped, nothing is SET, CommitSignal UNLISTENs before it gives its
+        // connection back), and Npgsql still rolls back a transaction left open, so the reset is skipped
+        // unless the connection string says otherwise (e.g. "No Reset On Close=false").
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+        {
+            dataSourceBuilder.ConnectionStringBuilder.NoResetOnClose = true;
+        }
+
         dataSourceBuilder.Name = connectionName;
 
         builder.Services.AddSingleton(_ => new ServiceDatabase<TDbContext>(connectionName, dataSourceBuilder.Build()));
