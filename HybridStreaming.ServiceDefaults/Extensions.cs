@@ -96,6 +96,7 @@ public static class Extensions
         });
 
         var serviceName = builder.Configuration["OTEL_SERVICE_NAME"];
+        var exportsTelemetry = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource =>
             {
@@ -119,7 +120,14 @@ public static class Extensions
                     options.Filter = context => !IsInfrastructureEndpoint(context.Request.Path))
                 .AddHttpClientInstrumentation());
 
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (!exportsTelemetry)
+        {
+            // No exporter, so no span would ever leave the process: recording them (tags, timings,
+            // processors) cost a service 2–4 % of its CPU in a go-live burst. Dropped spans still carry
+            // the trace context, so trace ids in logs, ProblemDetails and the outbox stay as they were.
+            builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.SetSampler(new AlwaysOffSampler()));
+        }
+        else
         {
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }
