@@ -79,6 +79,23 @@ public sealed class NoMediaStrictTests(NoMediaStrictFixture fixture)
     }
 
     [Fact]
+    public async Task After_its_keys_are_rotated_an_input_takes_pushes_with_the_new_key_only()
+    {
+        var input = (await _t.Cloudflare.PostJsonAsync(_t.StreamPath + "/live_inputs", new { recording = new { mode = "automatic" } })).Result(201);
+        var uid = input["uid"]!.GetValue<string>();
+        var publish = new Uri(_t.CloudflareUrl, "/__emulator/rtmp/publish").ToString();
+        var oldKey = new { streamKey = input["rtmps"]!["streamKey"]!.GetValue<string>() };
+
+        var rotated = (await _t.Cloudflare.PostJsonAsync($"{_t.StreamPath}/live_inputs/{uid}/rotate_keys", null)).Result();
+        var newKey = new { streamKey = rotated["rtmps"]!["streamKey"]!.GetValue<string>() };
+
+        (await _t.Anonymous.PostJsonAsync(publish, oldKey)).Status.Should().Be(403, "a rotated key is revoked");
+        (await _t.Anonymous.PostJsonAsync(publish, newKey)).Status.Should().Be(200, "the input's current key is accepted");
+        (await _t.Cloudflare.GetJsonAsync($"{_t.StreamPath}/live_inputs/{uid}")).Result()["status"]!.GetValue<string>().Should().Be("connected");
+        (await _t.Anonymous.PostJsonAsync(new Uri(_t.CloudflareUrl, "/__emulator/rtmp/unpublish").ToString(), newKey)).Status.Should().Be(200);
+    }
+
+    [Fact]
     public async Task Deleting_a_live_input_ends_its_broadcast_and_keeps_the_recording_as_a_video()
     {
         var input = (await _t.Cloudflare.PostJsonAsync(_t.StreamPath + "/live_inputs", new { recording = new { mode = "automatic", timeoutSeconds = 60 } })).Result(201);
@@ -170,6 +187,10 @@ public sealed class NoMediaStrictTests(NoMediaStrictFixture fixture)
         {
             (await Paced(() => _t.Agora.PostJsonAsync($"{Recording}/resourceid/{resource}/sid/{sid}/mode/mix/stop", new { cname = channel, uid, clientRequest = new { } }))).Status.Should().Be(206);
         }
+
+        // Stopped tasks free their places: the same cname and uid start again.
+        var (again, againSid) = await StartRecordingAsync(channel, started[0].Uid);
+        (await Paced(() => _t.Agora.PostJsonAsync($"{Recording}/resourceid/{again}/sid/{againSid}/mode/mix/stop", new { cname = channel, uid = started[0].Uid, clientRequest = new { } }))).Status.Should().Be(206);
     }
 
     private async Task<(string Resource, string Sid)> StartRecordingAsync(string channel, string uid)

@@ -46,6 +46,7 @@ public static class LiveInputsApi
         lock (store.Sync)
         {
             store.Inputs[input.Uid] = input;
+            store.IndexStreamKey(input);
             return Envelope.Ok(json.LiveInput(input), StatusCodes.Status201Created);
         }
     }
@@ -119,6 +120,7 @@ public static class LiveInputsApi
         ChangeAsync(uid, request, store, json, ingest, input =>
         {
             input.Keys = store.NewCredentials();
+            store.IndexStreamKey(input);
             input.KeysRotatedAt = input.Modified = time.GetUtcNow();
             return (true, null);
         });

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using HybridStreaming.Emulators.Common;
 
 namespace HybridStreaming.Emulators.CloudflareStream.Domain;
@@ -16,10 +15,30 @@ public sealed class StreamStore(SecretMasker secrets)
 
     public DateTimeOffset? WebhookModified { get; set; }
 
-    /// <summary>The input whose current stream key this is (rotated and unknown keys find nothing).</summary>
-    public LiveInput? ByStreamKey(string key) =>
-        Inputs.Values.FirstOrDefault(i => CryptographicOperations.FixedTimeEquals(
-            System.Text.Encoding.UTF8.GetBytes(i.Keys.StreamKey), System.Text.Encoding.UTF8.GetBytes(key)));
+    // Stream key → input, so a publish is a lookup rather than a scan of every input the account ever
+    // had (inputs stay after their session ends). Entries of rotated keys and deleted inputs are
+    // dropped when they are next looked up.
+    private readonly Dictionary<string, LiveInput> _byStreamKey = new(StringComparer.Ordinal);
+
+    /// <summary>Inside the lock: registers the input's current stream key (after creating it or rotating its keys).</summary>
+    public void IndexStreamKey(LiveInput input) => _byStreamKey[input.Keys.StreamKey] = input;
+
+    /// <summary>Inside the lock: the input whose current stream key this is (rotated and unknown keys find nothing).</summary>
+    public LiveInput? ByStreamKey(string key)
+    {
+        if (!_byStreamKey.TryGetValue(key, out var input))
+        {
+            return null;
+        }
+
+        if (input.Keys.StreamKey != key || !Inputs.TryGetValue(input.Uid, out var current) || !ReferenceEquals(current, input))
+        {
+            _byStreamKey.Remove(key);
+            return null;
+        }
+
+        return input;
+    }
 
     /// <summary>A live input uid or a video uid.</summary>
     public (LiveInput? Input, Video? Video) Playable(string uid)
