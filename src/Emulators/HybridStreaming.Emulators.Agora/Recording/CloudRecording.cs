@@ -39,11 +39,20 @@ public sealed class CloudRecording
 
     public Dictionary<string, RecordingResource> Resources { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Every task ever started (query and stop still answer for ended ones).</summary>
     public Dictionary<string, RecordingSession> Sessions { get; } = new(StringComparer.Ordinal);
+
+    // The running tasks by channel: every channel change, start and limit check reads these, and
+    // Sessions keeps growing with every task ever started.
+    private readonly Dictionary<string, List<RecordingSession>> _running = new(StringComparer.Ordinal);
 
     public AgoraSettings Settings => _settings;
 
-    public int Running => Sessions.Values.Count(s => s.State == SessionState.Running);
+    /// <summary>Inside the lock: how many tasks are running (the strict mode's concurrency limit).</summary>
+    public int Running { get; private set; }
+
+    /// <summary>Inside the lock: the channel's running tasks.</summary>
+    public IReadOnlyList<RecordingSession> RunningIn(string cname) => _running.TryGetValue(cname, out var running) ? running : [];
 
     /// <summary>Starts the task (inside the lock): the recorder joins, NCS 40, recording begins if media is live.</summary>
     public void Begin(RecordingSession session, string? tokenProblem)
@@ -60,6 +69,13 @@ public sealed class CloudRecording
             return;
         }
 
+        if (!_running.TryGetValue(session.Cname, out var running))
+        {
+            _running[session.Cname] = running = [];
+        }
+
+        running.Add(session);
+        Running++;
         _channels.JoinBot(session.Cname, uint.Parse(session.Uid, CultureInfo.InvariantCulture));
         Notify(session, 40, new JsonObject { ["msgName"] = "recorder_started", ["status"] = 0 });
         Reconcile(session.Cname);
@@ -69,6 +85,15 @@ public sealed class CloudRecording
     public RtmpForwarder? End(RecordingSession session, SessionState state, int leaveCode)
     {
         session.State = state;
+        if (_running.TryGetValue(session.Cname, out var running) && running.Remove(session))
+        {
+            Running--;
+            if (running.Count == 0)
+            {
+                _running.Remove(session.Cname);
+            }
+        }
+
         session.IdleTimer?.Cancel();
         session.IdleTimer = null;
         var recorder = session.Recorder;
@@ -125,7 +150,7 @@ public sealed class CloudRecording
     private void Reconcile(string cname)
     {
         var channel = _channels.Find(cname);
-        foreach (var session in Sessions.Values.Where(s => s.Cname == cname && s.State == SessionState.Running))
+        foreach (var session in RunningIn(cname).ToArray())
         {
             var hasBroadcaster = channel is { Broadcasters.Count: > 0 };
             if (hasBroadcaster)

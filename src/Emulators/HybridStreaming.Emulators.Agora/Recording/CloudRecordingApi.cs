@@ -159,7 +159,7 @@ public static partial class CloudRecordingApi
                 return AgoraErrors.Recording(StatusCodes.Status400BadRequest, 432, "request parameters do not match the resourceId (cname, uid)");
             }
 
-            if (recording.Sessions.Values.Any(s => s.State == SessionState.Running && s.Cname == cname && s.Uid == uid))
+            if (recording.RunningIn(cname).Any(s => s.Uid == uid))
             {
                 return AgoraErrors.Recording(StatusCodes.Status400BadRequest, 53, "task conflict: a recording with this cname and uid is running");
             }

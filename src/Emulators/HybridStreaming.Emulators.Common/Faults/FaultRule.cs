@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace HybridStreaming.Emulators.Common.Faults;
 
@@ -25,6 +26,11 @@ public enum WebhookFaultAction
 public sealed class FaultRule
 {
     private int _remaining;
+
+    // The patterns, built on first use rather than for every request they are checked against (two
+    // threads building one at once is harmless: both are the same pattern).
+    private Regex? _path;
+    private Regex? _event;
 
     public required string Id { get; init; }
 
@@ -71,10 +77,10 @@ public sealed class FaultRule
     public bool Matches(string method, string path) =>
         !IsWebhookFault
         && (Method is null || Method == "*" || Method.Equals(method, StringComparison.OrdinalIgnoreCase))
-        && (PathPattern is null || Glob.ToRegex(PathPattern).IsMatch(path));
+        && (PathPattern is null || (_path ??= Glob.ToRegex(PathPattern)).IsMatch(path));
 
     public bool MatchesEvent(string eventName) =>
-        IsWebhookFault && (EventPattern is null || Glob.ToRegex(EventPattern).IsMatch(eventName));
+        IsWebhookFault && (EventPattern is null || (_event ??= Glob.ToRegex(EventPattern)).IsMatch(eventName));
 
     /// <summary>Rolls the dice and uses up one application; false when it does not apply this time.</summary>
     public bool TryApply()
