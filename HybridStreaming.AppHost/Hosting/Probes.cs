@@ -7,7 +7,7 @@ using RabbitMQ.Client.Exceptions;
 namespace HybridStreaming.AppHost.Hosting;
 
 /// <summary>
-/// Readiness probes that use each server the way its clients do: a Postgres login, a Redis PING, an
+/// Readiness probes that use each server the way its clients do: a Postgres query (on a pooled connection), a Redis PING, an
 /// AMQP connection with the configured credentials, an HTTP GET of <c>/health</c>.
 /// Each returns null when ready, else a short reason.
 /// </summary>
@@ -19,9 +19,14 @@ public static class Probes
     {
         try
         {
-            var builder = new NpgsqlConnectionStringBuilder(connectionString) { Timeout = 2, Pooling = false };
+            // Pooled, with a query: every two seconds for each database, a fresh backend and a SCRAM
+            // login cost Postgres far more than the probe is worth; SELECT 1 still proves the server
+            // answers, and a connection the server dropped fails it (and leaves the pool).
+            var builder = new NpgsqlConnectionStringBuilder(connectionString) { Timeout = 2, CommandTimeout = 2, MaxPoolSize = 1, ConnectionIdleLifetime = 60 };
             await using var connection = new NpgsqlConnection(builder.ConnectionString);
             await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("SELECT 1", connection);
+            await command.ExecuteScalarAsync(cancellationToken);
             return null;
         }
         catch (Exception exception) when (exception is NpgsqlException or SocketException or TimeoutException)
