@@ -20,7 +20,7 @@ static int Help()
           outbox [--events=20000] [--rate=200] [--seconds=30]
                                                      relay throughput from a full outbox, and commit->consumer
                                                      latency p50/p99 at a steady rate
-          go-live [--sessions=100] [--bursts=2] [--single-runs=20] [--media-runs=5]
+          go-live [--sessions=100] [--bursts=5] [--single-runs=20] [--media-runs=5]
                                                      go-live -> live p50/p95 for simultaneous sessions (no media;
                                                      the last burst is the figure, earlier ones are burstN_),
                                                      the same for sessions one at a time (single_),
