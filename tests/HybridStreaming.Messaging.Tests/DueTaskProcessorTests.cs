@@ -13,8 +13,9 @@ namespace HybridStreaming.Messaging.Tests;
 
 /// <summary>
 /// The task processor behind the Recording and Relay workers, on a task table of its own with the
-/// commit trigger the workers' migrations create: it runs a due step once, is woken by a commit, and
-/// sleeps while nothing is due — its own claims must not wake it again.
+/// commit trigger the workers' migrations create: it runs a due step once, is woken by a commit,
+/// sleeps while nothing is due — its own claims must not wake it again — and lets no slow step hold
+/// back the others.
 /// </summary>
 public sealed class DueTaskProcessorTests(TestInfrastructure infrastructure) : IAsyncLifetime
 {
@@ -30,7 +31,7 @@ public sealed class DueTaskProcessorTests(TestInfrastructure infrastructure) : I
     {
         _database = await infrastructure.CreateDatabaseAsync("tasks");
         _data = NpgsqlDataSource.Create(_database);
-        await ExecuteAsync($"CREATE TABLE {Table} (id uuid PRIMARY KEY, next_attempt_at timestamptz NULL, lease_until timestamptz NULL, steps int NOT NULL DEFAULT 0)");
+        await ExecuteAsync($"CREATE TABLE {Table} (id uuid PRIMARY KEY, next_attempt_at timestamptz NULL, lease_until timestamptz NULL, steps int NOT NULL DEFAULT 0, hold_ms int NOT NULL DEFAULT 0)");
         foreach (var statement in MessagingMigrationBuilderExtensions.NotifyTrigger(Table, Table, updateOf: ["next_attempt_at"]))
         {
             await ExecuteAsync(statement);
@@ -103,10 +104,31 @@ public sealed class DueTaskProcessorTests(TestInfrastructure infrastructure) : I
         (Interlocked.Read(ref _claimPasses) - before).Should().BeLessThan(8, "no further work was due");
     }
 
+    [Fact]
+    public async Task A_slow_step_does_not_hold_back_a_step_that_falls_due_while_it_runs()
+    {
+        var slow = Guid.NewGuid();
+        await ExecuteAsync($"INSERT INTO {Table} (id, next_attempt_at, hold_ms) VALUES ('{slow}', now(), 15000)");
+        await Eventually.TrueAsync(async () => await LeasedAsync(slow), TimeSpan.FromSeconds(30), "the slow step to be claimed");
+
+        var fast = Guid.NewGuid();
+        await ExecuteAsync($"INSERT INTO {Table} (id, next_attempt_at) VALUES ('{fast}', now())");
+
+        // Claimed in batches, the fast task would wait for the whole batch, slow step included.
+        await Eventually.TrueAsync(async () => await StepsAsync(fast) == 1, TimeSpan.FromSeconds(10), "the fast step, while the slow one still runs");
+        (await StepsAsync(slow)).Should().Be(0, "the slow step is still running");
+    }
+
     private async Task ExecuteAsync(string sql)
     {
         await using var command = _data.CreateCommand(sql);
         await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
+
+    private async Task<bool> LeasedAsync(Guid id)
+    {
+        await using var command = _data.CreateCommand($"SELECT lease_until IS NOT NULL FROM {Table} WHERE id = '{id}'");
+        return (bool)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
     }
 
     private async Task<int> StepsAsync(Guid id)
@@ -115,7 +137,7 @@ public sealed class DueTaskProcessorTests(TestInfrastructure infrastructure) : I
         return (int)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
     }
 
-    /// <summary>A step: count it and clear the due time, as a worker's step does when it is done.</summary>
+    /// <summary>A step: take <c>hold_ms</c> (a slow provider call), count it and clear the due time, as a worker's step does when it is done.</summary>
     private sealed class WidgetTaskProcessor(ServiceDatabase<TestDbContext> database, IServiceScopeFactory scopes, TimeProvider clock, ILogger<WidgetTaskProcessor> logger)
         : DueTaskProcessor<TestDbContext>(database, scopes, clock, logger)
     {
@@ -127,7 +149,14 @@ public sealed class DueTaskProcessorTests(TestInfrastructure infrastructure) : I
 
         protected override async Task ProcessAsync(IServiceProvider services, Guid key, CancellationToken cancellationToken)
         {
-            await using var command = services.GetRequiredService<ServiceDatabase<TestDbContext>>().DataSource.CreateCommand(
+            var data = services.GetRequiredService<ServiceDatabase<TestDbContext>>().DataSource;
+            await using (var hold = data.CreateCommand($"SELECT hold_ms FROM {Table} WHERE id = @id"))
+            {
+                hold.Parameters.AddWithValue("id", key);
+                await Task.Delay((int)(await hold.ExecuteScalarAsync(cancellationToken))!, cancellationToken);
+            }
+
+            await using var command = data.CreateCommand(
                 $"UPDATE {Table} SET steps = steps + 1, next_attempt_at = NULL, lease_until = NULL WHERE id = @id");
             command.Parameters.AddWithValue("id", key);
             await command.ExecuteNonQueryAsync(cancellationToken);

@@ -9,8 +9,9 @@ namespace HybridStreaming.Messaging.Database;
 /// <summary>
 /// Drives rows of a task table (columns <c>next_attempt_at</c>, <c>lease_until</c>) through their
 /// steps: claims due rows with a lease (<c>FOR UPDATE SKIP LOCKED</c>, so replicas share the work and a
-/// crashed worker's rows come back when the lease ends), processes them concurrently, and sleeps until
-/// the next row is due or a commit wakes it (<see cref="CommitSignal"/> on the table's trigger).
+/// crashed worker's rows come back when the lease ends), keeps up to <see cref="MaxConcurrency"/> steps
+/// running (a finished step's slot is refilled at once), and sleeps until the next row is due, a commit
+/// wakes it (<see cref="CommitSignal"/> on the table's trigger) or a slot frees.
 /// Long provider calls run outside any database transaction.
 /// </summary>
 public abstract partial class DueTaskProcessor<TDbContext>(
@@ -47,36 +48,39 @@ public abstract partial class DueTaskProcessor<TDbContext>(
         await Task.Yield();
         _signal = new CommitSignal(database.DataSource, NotifyChannel, logger);
         var listening = _signal.ListenAsync(stoppingToken);
+        var table = new KeyValuePair<string, object?>("table", Table);
+
+        // Steps run as a pipeline, not in batches: a slot that frees claims the next due row at once.
+        // Waiting for a whole batch let one slow step (a provider call backing off, a converter that
+        // takes seconds to start under load) hold back every poll that fell due meanwhile — in a burst
+        // of 20 media go-lives a relay saw its input connected 8 s late, against a 20 s deadline.
+        var running = new List<Task>();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var claimed = await ClaimAsync(stoppingToken);
-                var table = new KeyValuePair<string, object?>("table", Table);
-                DueTaskMetrics.ClaimPasses.Add(1, table);
-                DueTaskMetrics.Claimed.Add(claimed.Count, table);
-                await Parallel.ForEachAsync(
-                    claimed,
-                    new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrency, CancellationToken = stoppingToken },
-                    async (key, ct) =>
-                    {
-                        await using var scope = scopes.CreateAsyncScope();
-                        try
-                        {
-                            await ProcessAsync(scope.ServiceProvider, key, ct);
-                        }
-                        catch (Exception exception) when (exception is not OperationCanceledException)
-                        {
-                            // The lease runs out and the step is tried again.
-                            LogStepFailed(logger, exception, Table, key);
-                        }
-                    });
-                if (claimed.Count >= BatchSize)
+                running.RemoveAll(step => step.IsCompleted);
+                var free = MaxConcurrency - running.Count;
+                if (free > 0)
                 {
-                    continue;
+                    var limit = Math.Min(free, BatchSize);
+                    var claimed = await ClaimAsync(limit, stoppingToken);
+                    DueTaskMetrics.ClaimPasses.Add(1, table);
+                    DueTaskMetrics.Claimed.Add(claimed.Count, table);
+                    foreach (var key in claimed)
+                    {
+                        running.Add(RunStepAsync(key, stoppingToken));
+                    }
+
+                    if (claimed.Count == limit && limit < free)
+                    {
+                        continue; // a full batch and room for more: more rows may be due
+                    }
                 }
 
-                await _signal.WaitAsync(await UntilNextDueAsync(stoppingToken), stoppingToken);
+                // Woken by a commit, a finished step (a free slot) or the next due time.
+                var wait = running.Count >= MaxConcurrency ? PollInterval : await UntilNextDueAsync(stoppingToken);
+                await _signal.WaitAsync(wait, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -89,13 +93,34 @@ public abstract partial class DueTaskProcessor<TDbContext>(
             }
         }
 
+        // Steps in flight see the cancellation; a step cut short keeps its lease and runs again later.
+        await Task.WhenAll(running).ContinueWith(_ => { }, TaskScheduler.Default);
         await listening;
+    }
+
+    private async Task RunStepAsync(Guid key, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await ProcessAsync(scope.ServiceProvider, key, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The lease runs out and the step is tried again.
+            LogStepFailed(logger, exception, Table, key);
+        }
+        finally
+        {
+            _signal?.Wake();
+        }
     }
 
     /// <summary>Wakes the loop now (after a local change that the trigger will also announce).</summary>
     public void Wake() => _signal?.Wake();
 
-    private async Task<List<Guid>> ClaimAsync(CancellationToken cancellationToken)
+    private async Task<List<Guid>> ClaimAsync(int batch, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         await using var command = database.DataSource.CreateCommand($"""
@@ -110,7 +135,7 @@ public abstract partial class DueTaskProcessor<TDbContext>(
             """);
         command.Parameters.AddWithValue("until", now + LeaseDuration);
         command.Parameters.AddWithValue("now", now);
-        command.Parameters.AddWithValue("batch", BatchSize);
+        command.Parameters.AddWithValue("batch", batch);
         var keys = new List<Guid>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
