@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using FluentAssertions;
 using HybridStreaming.Messaging.Database;
@@ -31,7 +32,7 @@ public sealed class DueTaskProcessorTests(TestInfrastructure infrastructure) : I
     {
         _database = await infrastructure.CreateDatabaseAsync("tasks");
         _data = NpgsqlDataSource.Create(_database);
-        await ExecuteAsync($"CREATE TABLE {Table} (id uuid PRIMARY KEY, next_attempt_at timestamptz NULL, lease_until timestamptz NULL, steps int NOT NULL DEFAULT 0, hold_ms int NOT NULL DEFAULT 0)");
+        await ExecuteAsync($"CREATE TABLE {Table} (id uuid PRIMARY KEY, next_attempt_at timestamptz NULL, lease_until timestamptz NULL, steps int NOT NULL DEFAULT 0, hold_ms int NOT NULL DEFAULT 0, goes_on boolean NOT NULL DEFAULT false)");
         foreach (var statement in MessagingMigrationBuilderExtensions.NotifyTrigger(Table, Table, updateOf: ["next_attempt_at"]))
         {
             await ExecuteAsync(statement);
@@ -119,6 +120,19 @@ public sealed class DueTaskProcessorTests(TestInfrastructure infrastructure) : I
         (await StepsAsync(slow)).Should().Be(0, "the slow step is still running");
     }
 
+    [Fact]
+    public async Task A_run_that_goes_on_to_a_step_due_at_once_is_not_claimed_a_second_time_meanwhile()
+    {
+        var id = Guid.NewGuid();
+        await ExecuteAsync($"INSERT INTO {Table} (id, next_attempt_at, goes_on) VALUES ('{id}', now(), true)");
+
+        await Eventually.TrueAsync(async () => await StepsAsync(id) == 1, TimeSpan.FromSeconds(30), "the task's two steps");
+        await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+
+        // Its first step committed "due now" (and woke the processor) while the run went on in-process.
+        WidgetTaskProcessor.Runs.GetValueOrDefault(id).Should().Be(1, "the row was due but still running, so no second run may start");
+    }
+
     private async Task ExecuteAsync(string sql)
     {
         await using var command = _data.CreateCommand(sql);
@@ -137,10 +151,13 @@ public sealed class DueTaskProcessorTests(TestInfrastructure infrastructure) : I
         return (int)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
     }
 
-    /// <summary>A step: take <c>hold_ms</c> (a slow provider call), count it and clear the due time, as a worker's step does when it is done.</summary>
+    /// <summary>A step: take <c>hold_ms</c> (a slow provider call) or, with <c>goes_on</c>, commit a first step and go on to a second, then count it and clear the due time, as a worker's step does when it is done.</summary>
     private sealed class WidgetTaskProcessor(ServiceDatabase<TestDbContext> database, IServiceScopeFactory scopes, TimeProvider clock, ILogger<WidgetTaskProcessor> logger)
         : DueTaskProcessor<TestDbContext>(database, scopes, clock, logger)
     {
+        /// <summary>How many runs started, per task.</summary>
+        public static readonly ConcurrentDictionary<Guid, int> Runs = new();
+
         protected override string Table => DueTaskProcessorTests.Table;
 
         protected override string KeyColumn => "id";
@@ -149,12 +166,29 @@ public sealed class DueTaskProcessorTests(TestInfrastructure infrastructure) : I
 
         protected override async Task ProcessAsync(IServiceProvider services, Guid key, CancellationToken cancellationToken)
         {
+            Runs.AddOrUpdate(key, 1, (_, runs) => runs + 1);
             var data = services.GetRequiredService<ServiceDatabase<TestDbContext>>().DataSource;
-            await using (var hold = data.CreateCommand($"SELECT hold_ms FROM {Table} WHERE id = @id"))
+            int holdMs;
+            bool goesOn;
+            await using (var read = data.CreateCommand($"SELECT hold_ms, goes_on FROM {Table} WHERE id = @id"))
             {
-                hold.Parameters.AddWithValue("id", key);
-                await Task.Delay((int)(await hold.ExecuteScalarAsync(cancellationToken))!, cancellationToken);
+                read.Parameters.AddWithValue("id", key);
+                await using var row = await read.ExecuteReaderAsync(cancellationToken);
+                await row.ReadAsync(cancellationToken);
+                (holdMs, goesOn) = (row.GetInt32(0), row.GetBoolean(1));
             }
+
+            if (goesOn)
+            {
+                // A first step whose successor is due at once, run in the same go (as the workers do):
+                // committed due and unleased, which the trigger announces.
+                await using var first = data.CreateCommand($"UPDATE {Table} SET next_attempt_at = now(), lease_until = NULL, goes_on = false WHERE id = @id");
+                first.Parameters.AddWithValue("id", key);
+                await first.ExecuteNonQueryAsync(cancellationToken);
+                holdMs = 1500;
+            }
+
+            await Task.Delay(holdMs, cancellationToken);
 
             await using var command = data.CreateCommand(
                 $"UPDATE {Table} SET steps = steps + 1, next_attempt_at = NULL, lease_until = NULL WHERE id = @id");

@@ -54,22 +54,28 @@ public abstract partial class DueTaskProcessor<TDbContext>(
         // Waiting for a whole batch let one slow step (a provider call backing off, a converter that
         // takes seconds to start under load) hold back every poll that fell due meanwhile — in a burst
         // of 20 media go-lives a relay saw its input connected 8 s late, against a 20 s deadline.
-        var running = new List<Task>();
+        // A run may go on to a successor step due at once (its row is then due and unleased), so rows
+        // still running here are never claimed again; the loop alone touches this map.
+        var running = new Dictionary<Guid, Task>();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                running.RemoveAll(step => step.IsCompleted);
+                foreach (var done in running.Where(step => step.Value.IsCompleted).Select(step => step.Key).ToList())
+                {
+                    running.Remove(done);
+                }
+
                 var free = MaxConcurrency - running.Count;
                 if (free > 0)
                 {
                     var limit = Math.Min(free, BatchSize);
-                    var claimed = await ClaimAsync(limit, stoppingToken);
+                    var claimed = await ClaimAsync(limit, [.. running.Keys], stoppingToken);
                     DueTaskMetrics.ClaimPasses.Add(1, table);
                     DueTaskMetrics.Claimed.Add(claimed.Count, table);
                     foreach (var key in claimed)
                     {
-                        running.Add(RunStepAsync(key, stoppingToken));
+                        running[key] = RunStepAsync(key, stoppingToken);
                     }
 
                     if (claimed.Count == limit && limit < free)
@@ -79,7 +85,7 @@ public abstract partial class DueTaskProcessor<TDbContext>(
                 }
 
                 // Woken by a commit, a finished step (a free slot) or the next due time.
-                var wait = running.Count >= MaxConcurrency ? PollInterval : await UntilNextDueAsync(stoppingToken);
+                var wait = running.Count >= MaxConcurrency ? PollInterval : await UntilNextDueAsync([.. running.Keys], stoppingToken);
                 await _signal.WaitAsync(wait, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -94,7 +100,7 @@ public abstract partial class DueTaskProcessor<TDbContext>(
         }
 
         // Steps in flight see the cancellation; a step cut short keeps its lease and runs again later.
-        await Task.WhenAll(running).ContinueWith(_ => { }, TaskScheduler.Default);
+        await Task.WhenAll(running.Values).ContinueWith(_ => { }, TaskScheduler.Default);
         await listening;
     }
 
@@ -120,7 +126,7 @@ public abstract partial class DueTaskProcessor<TDbContext>(
     /// <summary>Wakes the loop now (after a local change that the trigger will also announce).</summary>
     public void Wake() => _signal?.Wake();
 
-    private async Task<List<Guid>> ClaimAsync(int batch, CancellationToken cancellationToken)
+    private async Task<List<Guid>> ClaimAsync(int batch, Guid[] running, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         await using var command = database.DataSource.CreateCommand($"""
@@ -128,6 +134,7 @@ public abstract partial class DueTaskProcessor<TDbContext>(
             WHERE {KeyColumn} IN (
               SELECT {KeyColumn} FROM {Table}
               WHERE next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now)
+                AND NOT ({KeyColumn} = ANY(@running))
               ORDER BY next_attempt_at
               LIMIT @batch
               FOR UPDATE SKIP LOCKED)
@@ -136,6 +143,7 @@ public abstract partial class DueTaskProcessor<TDbContext>(
         command.Parameters.AddWithValue("until", now + LeaseDuration);
         command.Parameters.AddWithValue("now", now);
         command.Parameters.AddWithValue("batch", batch);
+        command.Parameters.AddWithValue("running", running);
         var keys = new List<Guid>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -146,10 +154,12 @@ public abstract partial class DueTaskProcessor<TDbContext>(
         return keys;
     }
 
-    private async Task<TimeSpan> UntilNextDueAsync(CancellationToken cancellationToken)
+    /// <remarks>Rows still running here do not count: one whose run goes on at once is due, and would make the loop spin.</remarks>
+    private async Task<TimeSpan> UntilNextDueAsync(Guid[] running, CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand(
-            $"SELECT min(greatest(next_attempt_at, coalesce(lease_until, next_attempt_at))) FROM {Table} WHERE next_attempt_at IS NOT NULL");
+            $"SELECT min(greatest(next_attempt_at, coalesce(lease_until, next_attempt_at))) FROM {Table} WHERE next_attempt_at IS NOT NULL AND NOT ({KeyColumn} = ANY(@running))");
+        command.Parameters.AddWithValue("running", running);
         var next = await command.ExecuteScalarAsync(cancellationToken);
         if (next is not DateTime due)
         {
