@@ -160,7 +160,7 @@ public sealed partial class RelaySteps(
             return Failed(task, exception, "check the live input", now);
         }
 
-        return t => t.StillConnecting(now, Options.ConnectPollInterval);
+        return t => t.StillConnecting(now, Options.ConnectPollAfter(now - task.RequestedAt));
     }
 
     private async Task<Action<RelayTask>> StopAsync(RelayTask task, CancellationToken cancellationToken)
