@@ -119,7 +119,7 @@ public abstract partial class DueTaskProcessor<TDbContext>(
         }
         finally
         {
-            _signal?.Wake();
+            Wake(); // a slot is free
         }
     }
 

@@ -49,7 +49,7 @@ public sealed class CloudRecording
     public AgoraSettings Settings => _settings;
 
     /// <summary>Inside the lock: how many tasks are running (the strict mode's concurrency limit).</summary>
-    public int Running { get; private set; }
+    public int Running => _running.Values.Sum(running => running.Count);
 
     /// <summary>Inside the lock: the channel's running tasks.</summary>
     public IReadOnlyList<RecordingSession> RunningIn(string cname) => _running.TryGetValue(cname, out var running) ? running : [];
@@ -75,7 +75,6 @@ public sealed class CloudRecording
         }
 
         running.Add(session);
-        Running++;
         _channels.JoinBot(session.Cname, uint.Parse(session.Uid, CultureInfo.InvariantCulture));
         Notify(session, 40, new JsonObject { ["msgName"] = "recorder_started", ["status"] = 0 });
         Reconcile(session.Cname);
@@ -85,13 +84,9 @@ public sealed class CloudRecording
     public RtmpForwarder? End(RecordingSession session, SessionState state, int leaveCode)
     {
         session.State = state;
-        if (_running.TryGetValue(session.Cname, out var running) && running.Remove(session))
+        if (_running.TryGetValue(session.Cname, out var running) && running.Remove(session) && running.Count == 0)
         {
-            Running--;
-            if (running.Count == 0)
-            {
-                _running.Remove(session.Cname);
-            }
+            _running.Remove(session.Cname);
         }
 
         session.IdleTimer?.Cancel();
