@@ -1,8 +1,10 @@
 using FluentAssertions;
 using HybridStreaming.Messaging.Database;
 using HybridStreaming.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -13,7 +15,8 @@ namespace HybridStreaming.Messaging.Tests;
 /// <summary>
 /// The data source <c>AddServiceDatabase</c> builds: pooled connections go back without a reset (no
 /// DISCARD ALL on every checkout), so nothing may leave session state on one — the commit listener's
-/// LISTEN included — and an explicit setting in the connection string still wins.
+/// LISTEN included — and an explicit setting in the connection string still wins. With Aspire's
+/// integration on top, contexts stay pooled on options built once, without retries, under one check.
 /// </summary>
 public sealed class ServiceDatabaseTests(TestInfrastructure infrastructure)
 {
@@ -73,6 +76,64 @@ public sealed class ServiceDatabaseTests(TestInfrastructure infrastructure)
         reused.ProcessID.Should().Be(listenerBackend, "with one pooled connection the next checkout is the listener's");
         await using var channels = new NpgsqlCommand("SELECT count(*) FROM pg_listening_channels()", reused);
         ((long)(await channels.ExecuteScalarAsync(cancellationToken))!).Should().Be(0, "the listener UNLISTENs before its connection goes back unreset");
+    }
+
+    [Fact]
+    public async Task Contexts_are_pooled_on_options_built_once_over_the_unreset_data_source()
+    {
+        var database = await infrastructure.CreateDatabaseAsync("pool");
+        await using var services = Build(database);
+
+        TestDbContext first;
+        await using (var scope = services.CreateAsyncScope())
+        {
+            first = scope.ServiceProvider.GetRequiredService<TestDbContext>();
+            var connection = (NpgsqlConnection)first.Database.GetDbConnection();
+            new NpgsqlConnectionStringBuilder(connection.ConnectionString).NoResetOnClose.Should().BeTrue(
+                "EF Core's connections come from the service's data source, which skips DISCARD ALL");
+        }
+
+        await using (var scope = services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<TestDbContext>().Should().BeSameAs(first, "a returned context is rented again");
+        }
+
+        services.GetRequiredService<DbContextOptions<TestDbContext>>()
+            .Should().BeSameAs(services.GetRequiredService<DbContextOptions<TestDbContext>>(), "the options are built once");
+    }
+
+    [Fact]
+    public async Task Explicit_transactions_work_because_Aspire_retries_are_off()
+    {
+        var database = await infrastructure.CreateDatabaseAsync("pool");
+        await MessagingHost.CreateSchemaAsync(database);
+        await using var services = Build(database);
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
+        var cancellationToken = TestContext.Current.CancellationToken;
+
+        db.Database.CreateExecutionStrategy().RetriesOnFailure.Should().BeFalse(
+            "a retrying strategy refuses the transactions the inbox, outbox relay and task processors open");
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            db.Widgets.Add(new Widget { Id = Guid.NewGuid(), Name = "in a transaction" });
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        (await db.Widgets.CountAsync(cancellationToken)).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Readiness_has_one_Postgres_entry_named_after_the_connection()
+    {
+        var database = await infrastructure.CreateDatabaseAsync("pool");
+        await using var services = Build(database);
+
+        var report = await services.GetRequiredService<HealthCheckService>().CheckHealthAsync(TestContext.Current.CancellationToken);
+
+        report.Entries.Keys.Should().Equal("testdb");
+        report.Entries["testdb"].Status.Should().Be(HealthStatus.Healthy);
     }
 
     private static NpgsqlConnectionStringBuilder Settings(ServiceProvider services) =>

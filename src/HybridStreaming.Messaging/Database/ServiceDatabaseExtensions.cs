@@ -17,8 +17,8 @@ public static class ServiceDatabaseExtensions
 
     /// <summary>
     /// Registers the service's own Postgres database from <c>ConnectionStrings__{connectionName}</c>:
-    /// the DbContext (snake_case names; events raised by aggregates go to the outbox on save), a
-    /// readiness check, and — unless turned off — migrations applied
+    /// the DbContext (snake_case names; events raised by aggregates go to the outbox on save), Aspire's
+    /// Npgsql tracing and metrics, a readiness check, and — unless turned off — migrations applied
     /// at start-up, before anything else runs. <paramref name="configure"/> adds to the options (interceptors),
     /// which are built once for the process: what it adds must not hold per-request state. Contexts are
     /// pooled: their constructors take only the options.
@@ -57,6 +57,20 @@ public static class ServiceDatabaseExtensions
             options.UseServiceDatabase(sp.GetRequiredService<ServiceDatabase<TDbContext>>().DataSource);
             options.AddInterceptors(new IntegrationEventsInterceptor(sp.GetService<TimeProvider>() ?? TimeProvider.System));
             configure?.Invoke(sp, options);
+        });
+
+        // Aspire's client integration on top of our registration: Npgsql's tracing and metrics (and the
+        // Aspire:Npgsql:EntityFrameworkCore:PostgreSQL settings). Two of its defaults are turned off:
+        // - retries: a retrying execution strategy refuses user-initiated transactions, and the inbox,
+        //   the outbox relay and the task processors all open their own; with retries off it leaves the
+        //   pooled options above untouched (they stay built once).
+        // - its health check: it would add a second Postgres check, named after the context type and
+        //   without a timeout, beside ours, which is named after the connection (the entry operators and
+        //   the topology tests look for) and gives up after 5 s.
+        builder.EnrichNpgsqlDbContext<TDbContext>(settings =>
+        {
+            settings.DisableRetry = true;
+            settings.DisableHealthChecks = true;
         });
 
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
