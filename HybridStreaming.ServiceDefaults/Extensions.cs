@@ -96,7 +96,7 @@ public static class Extensions
         });
 
         var serviceName = builder.Configuration["OTEL_SERVICE_NAME"];
-        var exportsTelemetry = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var exportsTelemetry = builder.Configuration.ExportsTelemetry();
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource =>
             {
@@ -174,6 +174,10 @@ public static class Extensions
             : throw new InvalidOperationException(
                 $"Connection string '{name}' is not configured. Set ConnectionStrings__{name} " +
                 $"(the AppHost does this for you: dotnet run --project HybridStreaming.AppHost).");
+
+    /// <summary>Whether spans and metrics leave the process: an OTLP endpoint is configured (the AppHost sets one).</summary>
+    internal static bool ExportsTelemetry(this IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
     private static bool IsInfrastructureEndpoint(PathString path) =>
         path.StartsWithSegments(HealthEndpointPath)

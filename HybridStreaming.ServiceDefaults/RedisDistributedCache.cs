@@ -8,6 +8,8 @@ namespace HybridStreaming.ServiceDefaults;
 /// <see cref="IDistributedCache"/> on the shared Redis connection — HybridCache's second level. When
 /// Redis is unreachable a read is a miss and a write is skipped (logged), so callers fall back to the
 /// source of truth instead of failing: the cache can be slower without Redis, never wrong or down.
+/// It runs on the multiplexer Aspire's Redis integration registers (<c>AddServiceRedis</c>);
+/// Aspire.StackExchange.Redis.DistributedCaching is not obtainable.
 /// </summary>
 public sealed partial class RedisDistributedCache(IConnectionMultiplexer redis, ILogger<RedisDistributedCache> logger) : IDistributedCache
 {

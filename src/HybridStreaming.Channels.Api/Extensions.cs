@@ -21,7 +21,7 @@ internal static class Extensions
         builder.AddServiceDatabase<ChannelsDbContext>(
             KnownResources.ChannelsDatabase,
             configure: (sp, db) => db.AddInterceptors(new PlaybackInvalidationInterceptor(sp.GetRequiredService<PlaybackCache>())));
-        builder.AddRedisClient(KnownResources.Redis);
+        builder.AddServiceRedis(KnownResources.Redis);
         builder.AddRedisDistributedCache();
         builder.Services.AddHybridCache();
         builder.AddMessaging<ChannelsDbContext>("channels", bus => bus.AddConsumers(typeof(Extensions).Assembly));
