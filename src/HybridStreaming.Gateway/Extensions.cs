@@ -15,7 +15,9 @@ internal static class Extensions
         builder.AddJwtAuthentication();
 
         var routes = new GatewayRoutes(builder.Configuration);
-        builder.Services.AddReverseProxy().LoadFromMemory(routes.Routes, routes.Clusters);
+        builder.Services.AddReverseProxy()
+            .LoadFromMemory(routes.Routes, routes.Clusters)
+            .AddServiceDiscoveryDestinationResolver();
 
         // A token bucket per caller (the token's subject, else the client address): generous for real
         // apps, a brake for runaway clients. GATEWAY_RATE_LIMIT_PER_SECOND tunes it.

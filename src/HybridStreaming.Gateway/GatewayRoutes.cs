@@ -4,20 +4,19 @@ using Yarp.ReverseProxy.Configuration;
 namespace HybridStreaming.Gateway;
 
 /// <summary>
-/// The edge routes of architecture §8.3. Cluster addresses come from the same service-discovery
-/// configuration Aspire writes (<c>services__{name}__http__0</c>);
-/// Microsoft.Extensions.ServiceDiscovery.Yarp is not obtainable, so the mapping is done here.
+/// The edge routes of architecture §8.3. Each cluster has one destination, <c>http://{service}</c>, which
+/// service discovery (Microsoft.Extensions.ServiceDiscovery.Yarp) turns into one destination per address
+/// in <c>services__{service}__http__N</c>, the configuration Aspire writes.
 /// </summary>
 internal sealed class GatewayRoutes
 {
+    private static readonly string[] Services = [KnownResources.ChannelsApi, KnownResources.CostApi];
+
     public GatewayRoutes(IConfiguration configuration)
     {
-        var missing = new List<string>();
-        Clusters =
-        [
-            Cluster(KnownResources.ChannelsApi, configuration, missing),
-            Cluster(KnownResources.CostApi, configuration, missing),
-        ];
+        // Service discovery passes a name it has no address for through as a host name, so a missing
+        // setting would surface as failed requests (DNS); fail at start-up instead, naming it.
+        var missing = Services.Where(name => !HasAddress(configuration, name)).ToList();
         if (missing.Count > 0)
         {
             throw new InvalidOperationException(
@@ -25,6 +24,8 @@ internal sealed class GatewayRoutes
                 + string.Join(", ", missing.Select(name => $"services__{name}__http__0"))
                 + " (the AppHost sets these).");
         }
+
+        Clusters = [.. Services.Select(Cluster)];
 
         // Apps' routes need a valid access token at the edge (the services check it again, and check
         // ownership); provider webhooks carry signatures instead, which the Channel API verifies.
@@ -53,18 +54,15 @@ internal sealed class GatewayRoutes
         RateLimiterPolicy = Extensions.RateLimitPolicy,
     };
 
-    private static ClusterConfig Cluster(string name, IConfiguration configuration, List<string> missing)
+    private static ClusterConfig Cluster(string name) => new()
     {
-        var destinations = configuration.GetSection($"services:{name}:http").GetChildren()
-            .Select(child => child.Value)
-            .Where(address => !string.IsNullOrWhiteSpace(address))
-            .Select((address, index) => (Key: $"{name}-{index}", Config: new DestinationConfig { Address = address! }))
-            .ToDictionary(d => d.Key, d => d.Config);
-        if (destinations.Count == 0)
+        ClusterId = name,
+        Destinations = new Dictionary<string, DestinationConfig>
         {
-            missing.Add(name);
-        }
+            [name] = new() { Address = $"http://{name}" },
+        },
+    };
 
-        return new ClusterConfig { ClusterId = name, Destinations = destinations };
-    }
+    private static bool HasAddress(IConfiguration configuration, string name) =>
+        configuration.GetSection($"services:{name}:http").GetChildren().Any(child => !string.IsNullOrWhiteSpace(child.Value));
 }
