@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using FluentAssertions;
 using HybridStreaming.Messaging.Database;
+using HybridStreaming.Messaging.Outbox;
 using HybridStreaming.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,8 +17,8 @@ namespace HybridStreaming.Messaging.Tests;
 /// <summary>
 /// The task processor behind the Recording and Relay workers, on a task table of its own with the
 /// commit trigger the workers' migrations create: it runs a due step once, is woken by a commit,
-/// sleeps while nothing is due — its own claims must not wake it again — and lets no slow step hold
-/// back the others.
+/// sleeps while nothing is due — its own claims must not wake it again — lets no slow step hold
+/// back the others, and runs each step in the trace stored on its row.
 /// </summary>
 public sealed class DueTaskProcessorTests(TestInfrastructure infrastructure) : IAsyncLifetime
 {
@@ -26,13 +28,14 @@ public sealed class DueTaskProcessorTests(TestInfrastructure infrastructure) : I
     private IHost _host = null!;
     private NpgsqlDataSource _data = null!;
     private MeterListener _listener = null!;
+    private ActivityListener _activities = null!;
     private long _claimPasses;
 
     public async ValueTask InitializeAsync()
     {
         _database = await infrastructure.CreateDatabaseAsync("tasks");
         _data = NpgsqlDataSource.Create(_database);
-        await ExecuteAsync($"CREATE TABLE {Table} (id uuid PRIMARY KEY, next_attempt_at timestamptz NULL, lease_until timestamptz NULL, steps int NOT NULL DEFAULT 0, hold_ms int NOT NULL DEFAULT 0, goes_on boolean NOT NULL DEFAULT false)");
+        await ExecuteAsync($"CREATE TABLE {Table} (id uuid PRIMARY KEY, next_attempt_at timestamptz NULL, lease_until timestamptz NULL, steps int NOT NULL DEFAULT 0, hold_ms int NOT NULL DEFAULT 0, goes_on boolean NOT NULL DEFAULT false, trace_parent varchar(128) NULL, trace_state varchar(512) NULL)");
         foreach (var statement in MessagingMigrationBuilderExtensions.NotifyTrigger(Table, Table, updateOf: ["next_attempt_at"]))
         {
             await ExecuteAsync(statement);
@@ -60,6 +63,14 @@ public sealed class DueTaskProcessorTests(TestInfrastructure infrastructure) : I
         });
         _listener.Start();
 
+        // Records the steps' activities, as an exporter would (unlistened, a source creates none).
+        _activities = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == DueTaskMetrics.ActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+        };
+        ActivitySource.AddActivityListener(_activities);
+
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:testdb"] = _database });
@@ -75,6 +86,7 @@ public sealed class DueTaskProcessorTests(TestInfrastructure infrastructure) : I
         await _host.StopAsync(CancellationToken.None);
         _host.Dispose();
         _listener.Dispose();
+        _activities.Dispose();
         await _data.DisposeAsync();
     }
 
@@ -133,6 +145,42 @@ public sealed class DueTaskProcessorTests(TestInfrastructure infrastructure) : I
         WidgetTaskProcessor.Runs.GetValueOrDefault(id).Should().Be(1, "the row was due but still running, so no second run may start");
     }
 
+    [Fact]
+    public async Task A_step_runs_under_an_activity_parented_on_the_trace_context_stored_on_its_row()
+    {
+        // The go-live's trace, as the consumer that gave the task its work stored it.
+        var goLive = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
+        var id = Guid.NewGuid();
+        await ExecuteAsync($"INSERT INTO {Table} (id, next_attempt_at, trace_parent, trace_state) VALUES ('{id}', now(), '00-{goLive.TraceId}-{goLive.SpanId}-01', 'hs=go-live')");
+
+        await Eventually.TrueAsync(async () => await StepsAsync(id) == 1, TimeSpan.FromSeconds(30), "the task's step");
+
+        var step = WidgetTaskProcessor.Steps[id];
+        step.Activity.Should().NotBeNull("the step runs under an activity of its own");
+        step.Activity!.OperationName.Should().Be($"{Table} step");
+        step.Activity.Kind.Should().Be(ActivityKind.Internal);
+        step.Activity.TraceId.Should().Be(goLive.TraceId, "the step continues the trace stored on its row");
+        step.Activity.ParentSpanId.Should().Be(goLive.SpanId);
+        step.Activity.TraceStateString.Should().Be("hs=go-live");
+        step.Activity.GetTagItem(DueTaskMetrics.TableTag).Should().Be(Table);
+        step.Activity.GetTagItem(DueTaskMetrics.KeyTag).Should().Be(id);
+        step.OutboxTraceParent.Should().Be(step.Activity.Id, "an event the step writes carries the trace on through the broker");
+    }
+
+    [Fact]
+    public async Task A_row_without_a_stored_trace_context_still_runs_as_the_root_of_a_trace()
+    {
+        var id = Guid.NewGuid();
+        await ExecuteAsync($"INSERT INTO {Table} (id, next_attempt_at) VALUES ('{id}', now())");
+
+        await Eventually.TrueAsync(async () => await StepsAsync(id) == 1, TimeSpan.FromSeconds(30), "the task's step");
+
+        var step = WidgetTaskProcessor.Steps[id];
+        step.Activity.Should().NotBeNull("a row from before trace contexts were kept still runs, under an activity of its own");
+        step.Activity!.ParentSpanId.Should().Be(default(ActivitySpanId), "there is no trace to continue");
+        step.Activity.GetTagItem(DueTaskMetrics.KeyTag).Should().Be(id);
+    }
+
     private async Task ExecuteAsync(string sql)
     {
         await using var command = _data.CreateCommand(sql);
@@ -158,6 +206,9 @@ public sealed class DueTaskProcessorTests(TestInfrastructure infrastructure) : I
         /// <summary>How many runs started, per task.</summary>
         public static readonly ConcurrentDictionary<Guid, int> Runs = new();
 
+        /// <summary>The activity each task's last run saw, and the trace an event written in it would carry.</summary>
+        public static readonly ConcurrentDictionary<Guid, StepTrace> Steps = new();
+
         protected override string Table => DueTaskProcessorTests.Table;
 
         protected override string KeyColumn => "id";
@@ -167,6 +218,8 @@ public sealed class DueTaskProcessorTests(TestInfrastructure infrastructure) : I
         protected override async Task ProcessAsync(IServiceProvider services, Guid key, CancellationToken cancellationToken)
         {
             Runs.AddOrUpdate(key, 1, (_, runs) => runs + 1);
+            var written = OutboxMessage.Create(new WidgetCreated(Guid.Empty, key, key, 0), typeof(WidgetCreated), key, DateTimeOffset.UtcNow);
+            Steps[key] = new StepTrace(Activity.Current, written.TraceParent);
             var data = services.GetRequiredService<ServiceDatabase<TestDbContext>>().DataSource;
             int holdMs;
             bool goesOn;
@@ -196,4 +249,6 @@ public sealed class DueTaskProcessorTests(TestInfrastructure infrastructure) : I
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
+
+    private sealed record StepTrace(Activity? Activity, string? OutboxTraceParent);
 }

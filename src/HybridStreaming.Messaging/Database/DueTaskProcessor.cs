@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -13,6 +14,12 @@ namespace HybridStreaming.Messaging.Database;
 /// running (a finished step's slot is refilled at once), and sleeps until the next row is due, a commit
 /// wakes it (<see cref="CommitSignal"/> on the table's trigger) or a slot frees.
 /// Long provider calls run outside any database transaction.
+/// <para>
+/// The table also has <c>trace_parent</c> and <c>trace_state</c>: the W3C trace context of the message
+/// that made the task's work due (see <see cref="StoredTraceContext"/>). Each step runs under an activity
+/// parented on it, so its provider calls and the events it writes to the outbox stay in the trace of the
+/// go-live or stop that asked for them, not in a root trace of their own from this background loop.
+/// </para>
 /// </summary>
 public abstract partial class DueTaskProcessor<TDbContext>(
     ServiceDatabase<TDbContext> database,
@@ -46,6 +53,9 @@ public abstract partial class DueTaskProcessor<TDbContext>(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+
+        // The loop belongs to no trace (whatever started the host): a step's only parent is its row's.
+        Activity.Current = null;
         _signal = new CommitSignal(database.DataSource, NotifyChannel, logger);
         var listening = _signal.ListenAsync(stoppingToken);
         var table = new KeyValuePair<string, object?>("table", Table);
@@ -73,9 +83,9 @@ public abstract partial class DueTaskProcessor<TDbContext>(
                     var claimed = await ClaimAsync(limit, [.. running.Keys], stoppingToken);
                     DueTaskMetrics.ClaimPasses.Add(1, table);
                     DueTaskMetrics.Claimed.Add(claimed.Count, table);
-                    foreach (var key in claimed)
+                    foreach (var task in claimed)
                     {
-                        running[key] = RunStepAsync(key, stoppingToken);
+                        running[task.Key] = RunStepAsync(task, stoppingToken);
                     }
 
                     if (claimed.Count == limit && limit < free)
@@ -104,18 +114,27 @@ public abstract partial class DueTaskProcessor<TDbContext>(
         await listening;
     }
 
-    private async Task RunStepAsync(Guid key, CancellationToken cancellationToken)
+    private async Task RunStepAsync(ClaimedTask task, CancellationToken cancellationToken)
     {
         await Task.Yield();
+
+        // The loop has no activity of its own: without the stored parent a step's provider calls and the
+        // outbox rows it writes would each start a new trace. A row without one (written before the
+        // columns existed) runs as a root.
+        using var activity = Telemetry.Source.StartActivity(
+            $"{Table} step", ActivityKind.Internal, new StoredTraceContext(task.TraceParent, task.TraceState).ToParent());
+        activity?.SetTag(DueTaskMetrics.TableTag, Table);
+        activity?.SetTag(DueTaskMetrics.KeyTag, task.Key);
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            await ProcessAsync(scope.ServiceProvider, key, cancellationToken);
+            await ProcessAsync(scope.ServiceProvider, task.Key, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // The lease runs out and the step is tried again.
-            LogStepFailed(logger, exception, Table, key);
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            LogStepFailed(logger, exception, Table, task.Key);
         }
         finally
         {
@@ -126,7 +145,8 @@ public abstract partial class DueTaskProcessor<TDbContext>(
     /// <summary>Wakes the loop now (after a local change that the trigger will also announce).</summary>
     public void Wake() => _signal?.Wake();
 
-    private async Task<List<Guid>> ClaimAsync(int batch, Guid[] running, CancellationToken cancellationToken)
+    /// <remarks>Returns each row's trace context with its key, so a step needs no query of its own to find its parent.</remarks>
+    private async Task<List<ClaimedTask>> ClaimAsync(int batch, Guid[] running, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         await using var command = database.DataSource.CreateCommand($"""
@@ -138,20 +158,23 @@ public abstract partial class DueTaskProcessor<TDbContext>(
               ORDER BY next_attempt_at
               LIMIT @batch
               FOR UPDATE SKIP LOCKED)
-            RETURNING {KeyColumn}
+            RETURNING {KeyColumn}, trace_parent, trace_state
             """);
         command.Parameters.AddWithValue("until", now + LeaseDuration);
         command.Parameters.AddWithValue("now", now);
         command.Parameters.AddWithValue("batch", batch);
         command.Parameters.AddWithValue("running", running);
-        var keys = new List<Guid>();
+        var claimed = new List<ClaimedTask>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            keys.Add(reader.GetGuid(0));
+            claimed.Add(new ClaimedTask(
+                reader.GetGuid(0),
+                reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2)));
         }
 
-        return keys;
+        return claimed;
     }
 
     /// <remarks>Rows still running here do not count: one whose run goes on at once is due, and would make the loop spin.</remarks>
@@ -176,6 +199,8 @@ public abstract partial class DueTaskProcessor<TDbContext>(
         base.Dispose();
     }
 
+    private readonly record struct ClaimedTask(Guid Key, string? TraceParent, string? TraceState);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "A step of {Table} task {Key} failed; it is retried when its lease ends")]
     private static partial void LogStepFailed(ILogger logger, Exception exception, string table, Guid key);
 
@@ -186,10 +211,19 @@ public abstract partial class DueTaskProcessor<TDbContext>(
 /// <summary>
 /// What the task processors do, on the <c>HybridStreaming.Messaging</c> meter (tag <c>table</c>). Claim
 /// passes far above the rows claimed mean a loop wakes without work; it should sleep until the next row
-/// is due or a commit signals one.
+/// is due or a commit signals one. Each step is an activity <c>{table} step</c> of the source of the same name.
 /// </summary>
 public static class DueTaskMetrics
 {
+    /// <summary>The activity source of the steps (traced by ServiceDefaults with every <c>HybridStreaming.*</c> source).</summary>
+    public const string ActivitySourceName = Telemetry.Name;
+
+    /// <summary>A step activity's tag naming its task table.</summary>
+    public const string TableTag = "hs.task.table";
+
+    /// <summary>A step activity's tag holding its task's key.</summary>
+    public const string KeyTag = "hs.task.key";
+
     public const string ClaimPassesName = "hs.tasks.claim_passes";
 
     public static readonly Counter<long> ClaimPasses = Telemetry.Meter.CreateCounter<long>(

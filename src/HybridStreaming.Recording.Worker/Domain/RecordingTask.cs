@@ -78,6 +78,15 @@ public sealed class RecordingTask : IHasIntegrationEvents
     /// <summary>When starting is given up on and reported as failed.</summary>
     public DateTimeOffset StartGiveUpAt { get; private set; }
 
+    /// <summary>
+    /// W3C trace context of the message that made the task's work due (the go-live, the stop): the
+    /// processor runs each step under an activity parented on it, so the step's provider calls and events
+    /// belong to that trace. Null on rows from before it was kept.
+    /// </summary>
+    public string? TraceParent { get; private set; }
+
+    public string? TraceState { get; private set; }
+
     public uint Version { get; private set; }
 
     public IReadOnlyList<IIntegrationEvent> PendingEvents => _events;
@@ -120,15 +129,24 @@ public sealed class RecordingTask : IHasIntegrationEvents
         return false;
     }
 
-    public void RequestStop(DateTimeOffset now)
+    /// <returns>Whether this is news: false for a task already stopping or stopped.</returns>
+    public bool RequestStop(DateTimeOffset now)
     {
         if (StopRequested || State == RecordingTaskState.Stopped)
         {
-            return;
+            return false;
         }
 
         StopRequested = true;
         NextAttemptAt = now;
+        return true;
+    }
+
+    /// <summary>The steps from now on continue this trace: the one of the message being handled, which gave the task its work.</summary>
+    public void ContinueTrace(string? traceParent, string? traceState)
+    {
+        TraceParent = traceParent;
+        TraceState = traceParent is null ? null : traceState;
     }
 
     public void Lease(DateTimeOffset until) => LeaseUntil = until;

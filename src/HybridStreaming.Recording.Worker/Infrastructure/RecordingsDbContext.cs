@@ -1,3 +1,4 @@
+using HybridStreaming.Messaging;
 using HybridStreaming.Messaging.Database;
 using HybridStreaming.Recording.Worker.Domain;
 using Microsoft.EntityFrameworkCore;
@@ -31,6 +32,8 @@ internal sealed class RecordingTaskConfiguration : IEntityTypeConfiguration<Reco
         task.Property(t => t.Sid).HasMaxLength(128);
         task.Property(t => t.FailureReason).HasMaxLength(1000);
         task.Property(t => t.LastError).HasMaxLength(1000);
+        task.Property(t => t.TraceParent).HasMaxLength(StoredTraceContext.TraceParentMaxLength);
+        task.Property(t => t.TraceState).HasMaxLength(StoredTraceContext.TraceStateMaxLength);
         task.Property(t => t.Minutes).HasPrecision(12, 3);
         task.OwnsMany(t => t.Files, files =>
         {

@@ -1,5 +1,6 @@
 using HybridStreaming.Contracts;
 using HybridStreaming.Contracts.Channels;
+using HybridStreaming.Messaging;
 using HybridStreaming.Relay.Worker.Application;
 using HybridStreaming.Relay.Worker.Domain;
 using HybridStreaming.Relay.Worker.Infrastructure;
@@ -8,7 +9,10 @@ using Microsoft.Extensions.Options;
 
 namespace HybridStreaming.Relay.Worker.Consumers;
 
-/// <summary>A hybrid session started: queue its CDN relay. An agora-only one is only remembered.</summary>
+/// <summary>
+/// A hybrid session started: queue its CDN relay, in the go-live's trace (its steps run under it; see
+/// <see cref="RelayTask.TraceParent"/>). An agora-only one is only remembered.
+/// </summary>
 public sealed class StreamStartRequestedConsumer(RelaysDbContext db, IOptions<RelayOptions> options, TimeProvider clock)
     : IConsumer<StreamStartRequested>
 {
@@ -20,27 +24,36 @@ public sealed class StreamStartRequestedConsumer(RelaysDbContext db, IOptions<Re
             return; // a redelivery, or the start arriving after its stop (tombstone): nothing to do
         }
 
-        db.Tasks.Add(message.Mode == StreamMode.Hybrid
+        var task = message.Mode == StreamMode.Hybrid
             ? RelayTask.Request(message.SessionId, message.ChannelId, message.AgoraChannelName, message.SellerRtcUid, clock.GetUtcNow(), options.Value.StartTimeout)
-            : RelayTask.NotRequired(message.SessionId, message.ChannelId, message.AgoraChannelName, clock.GetUtcNow()));
+            : RelayTask.NotRequired(message.SessionId, message.ChannelId, message.AgoraChannelName, clock.GetUtcNow());
+        var trace = StoredTraceContext.Current;
+        task.ContinueTrace(trace.TraceParent, trace.TraceState);
+        db.Tasks.Add(task);
         await db.SaveChangesAsync(context.CancellationToken);
     }
 }
 
-/// <summary>A session is stopping: tear down its relay — or remember the stop if the start has not arrived.</summary>
+/// <summary>
+/// A session is stopping: tear down its relay — or remember the stop if the start has not arrived. The
+/// teardown's steps run in the stop's trace.
+/// </summary>
 public sealed class StreamStopRequestedConsumer(RelaysDbContext db, TimeProvider clock) : IConsumer<StreamStopRequested>
 {
     public async Task Consume(ConsumeContext<StreamStopRequested> context)
     {
         var message = context.Message;
         var task = await db.Tasks.FindAsync([message.SessionId], context.CancellationToken);
+        var trace = StoredTraceContext.Current;
         if (task is null)
         {
-            db.Tasks.Add(RelayTask.Tombstone(message.SessionId, message.ChannelId, clock.GetUtcNow()));
+            task = RelayTask.Tombstone(message.SessionId, message.ChannelId, clock.GetUtcNow());
+            task.ContinueTrace(trace.TraceParent, trace.TraceState);
+            db.Tasks.Add(task);
         }
-        else
+        else if (task.RequestStop(clock.GetUtcNow()))
         {
-            task.RequestStop(clock.GetUtcNow());
+            task.ContinueTrace(trace.TraceParent, trace.TraceState);
         }
 
         await db.SaveChangesAsync(context.CancellationToken);

@@ -83,6 +83,15 @@ public sealed class RelayTask : IHasIntegrationEvents
 
     public DateTimeOffset StartGiveUpAt { get; private set; }
 
+    /// <summary>
+    /// W3C trace context of the message that made the task's work due (the go-live, the stop): the
+    /// processor runs each step under an activity parented on it, so the step's provider calls and events
+    /// belong to that trace. Null on rows from before it was kept.
+    /// </summary>
+    public string? TraceParent { get; private set; }
+
+    public string? TraceState { get; private set; }
+
     public uint Version { get; private set; }
 
     public IReadOnlyList<IIntegrationEvent> PendingEvents => _events;
@@ -122,15 +131,24 @@ public sealed class RelayTask : IHasIntegrationEvents
         return task;
     }
 
-    public void RequestStop(DateTimeOffset now)
+    /// <returns>Whether this is news: false for a task already stopping or stopped, or an agora-only one (nothing to stop).</returns>
+    public bool RequestStop(DateTimeOffset now)
     {
         if (StopRequested || State is RelayTaskState.Stopped or RelayTaskState.NotRequired)
         {
-            return;
+            return false;
         }
 
         StopRequested = true;
         NextAttemptAt = now;
+        return true;
+    }
+
+    /// <summary>The steps from now on continue this trace: the one of the message being handled, which gave the task its work.</summary>
+    public void ContinueTrace(string? traceParent, string? traceState)
+    {
+        TraceParent = traceParent;
+        TraceState = traceParent is null ? null : traceState;
     }
 
     public void Lease(DateTimeOffset until) => LeaseUntil = until;

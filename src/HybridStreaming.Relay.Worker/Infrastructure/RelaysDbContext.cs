@@ -1,3 +1,4 @@
+using HybridStreaming.Messaging;
 using HybridStreaming.Messaging.Database;
 using HybridStreaming.Relay.Worker.Domain;
 using Microsoft.EntityFrameworkCore;
@@ -31,6 +32,8 @@ internal sealed class RelayTaskConfiguration : IEntityTypeConfiguration<RelayTas
         task.Property(t => t.HlsPlaybackUrl).HasMaxLength(1024);
         task.Property(t => t.FailureReason).HasMaxLength(1000);
         task.Property(t => t.LastError).HasMaxLength(1000);
+        task.Property(t => t.TraceParent).HasMaxLength(StoredTraceContext.TraceParentMaxLength);
+        task.Property(t => t.TraceState).HasMaxLength(StoredTraceContext.TraceStateMaxLength);
         task.Property(t => t.Minutes).HasPrecision(12, 3);
         task.Property(t => t.Version).IsRowVersion();
         task.Ignore(t => t.PendingEvents);
