@@ -1,98 +1,102 @@
-using HybridStreaming.AppHost.Hosting;
-using HybridStreaming.AppHost.Hosting.Resources;
+using HybridStreaming.AppHost.Infrastructure;
 using HybridStreaming.ServiceDefaults;
+using Microsoft.Extensions.Configuration;
 
 namespace HybridStreaming.AppHost;
 
 /// <summary>
 /// The whole system, top to bottom like a deployment diagram: infrastructure, the provider emulators,
-/// then the services that use them, then the gateway in front. Used by <c>dotnet run --project HybridStreaming.AppHost</c> and by
-/// the tests' <see cref="Testing.DistributedApplicationTestingBuilder"/>.
+/// then the services that use them, then the gateway in front. Used by <c>./run.sh</c> (the AppHost's
+/// Program) and, through Aspire.Hosting.Testing, by the tests, which override settings with
+/// configuration (<c>--AppHost:GatewayPort=0</c>, <c>EMULATOR_MEDIA=off</c>, …).
 /// </summary>
 public static class AppTopology
 {
-    public static DistributedApplicationBuilder Define(DistributedApplicationBuilder builder)
+    public static IDistributedApplicationBuilder Define(IDistributedApplicationBuilder builder)
     {
-        // Infrastructure: local processes on loopback, or the servers named by ConnectionStrings__<name>.
-        var postgres = builder.AddPostgres(KnownResources.Postgres);
-        var channelsDb = builder.AddDatabase(postgres, KnownResources.ChannelsDatabase);
-        var recordingsDb = builder.AddDatabase(postgres, KnownResources.RecordingsDatabase);
-        var relaysDb = builder.AddDatabase(postgres, KnownResources.RelaysDatabase);
-        var costsDb = builder.AddDatabase(postgres, KnownResources.CostsDatabase);
-        var redis = builder.AddRedis(KnownResources.Redis);
-        var rabbitmq = builder.AddRabbitMQ(KnownResources.RabbitMq);
+        var settings = AppHostSettings.From(builder.Configuration, builder.AppHostDirectory);
+        var configuration = builder.Configuration;
 
-        // Provider emulators (Agora, Cloudflare Stream) with one set of generated credentials; their
-        // webhooks go to the gateway, as the real providers' would.
-        var providers = ProviderSettings.Load(builder.StateDirectory, builder.Configuration);
-        ProjectResource? gateway = null;
-        var agora = builder.AddProject(KnownResources.AgoraEmulator, "src/Emulators/HybridStreaming.Emulators.Agora")
-            .WithHttpEndpoint(builder.Options.AgoraEmulatorPort);
-        var cloudflare = builder.AddProject(KnownResources.CloudflareEmulator, "src/Emulators/HybridStreaming.Emulators.CloudflareStream")
-            .WithHttpEndpoint(builder.Options.CloudflareEmulatorPort);
+        // Infrastructure: executables over Debian's binaries, the servers named by ConnectionStrings__<name>,
+        // or Aspire's containers (AppHost:Infrastructure=containers).
+        var infrastructure = builder.AddInfrastructure(
+            settings,
+            [KnownResources.ChannelsDatabase, KnownResources.RecordingsDatabase, KnownResources.RelaysDatabase, KnownResources.CostsDatabase]);
+
+        // Development credentials, generated once into the state folder and shared by the emulators and the
+        // services as Aspire parameters (secret ones masked in the dashboard). A value in the AppHost's
+        // configuration under the variable's name (e.g. AGORA_APP_ID) wins, to run against the real providers.
+        var providers = ProviderSettings.Load(settings.StateDirectory!, configuration);
+        var providerParameters = providers.Variables()
+            .Select(variable => (variable.Name, Parameter: builder.AddParameter(ParameterName(variable.Name), variable.Value, secret: variable.Secret)))
+            .ToList();
+        var jwt = DevelopmentAuthentication.Load(settings.StateDirectory!, configuration);
+        var jwtParameters = jwt.Environment
+            .Select(variable => (variable.Key, Parameter: builder.AddParameter(
+                ParameterName(variable.Key), variable.Value, secret: variable.Key == "JWT_SIGNING_KEY")))
+            .ToList();
+
+        // Provider emulators (Agora, Cloudflare Stream); their webhooks go to the gateway, as the real providers' would.
+        IResourceBuilder<ProjectResource>? gateway = null;
+        var agora = builder.AddService<Projects.HybridStreaming_Emulators_Agora>(KnownResources.AgoraEmulator, settings.AgoraEmulatorPort);
+        var cloudflare = builder.AddService<Projects.HybridStreaming_Emulators_CloudflareStream>(KnownResources.CloudflareEmulator, settings.CloudflareEmulatorPort);
         foreach (var emulator in new[] { agora, cloudflare })
         {
-            foreach (var name in providers.Environment(new Uri(agora.HttpUrl), new Uri(cloudflare.HttpUrl)).Keys)
-            {
-                emulator.WithEnvironment(name, () => providers.Environment(new Uri(agora.HttpUrl), new Uri(cloudflare.HttpUrl))[name]);
-            }
-
-            emulator.WithEnvironment("EMULATOR_SCRATCH_DIR", Path.Combine(builder.StateDirectory, emulator.Name, "scratch"));
-            foreach (var name in new[] { "EMULATOR_MEDIA", "EMULATOR_STRICT" })
-            {
-                if (builder.Configuration[name] is { Length: > 0 } value)
-                {
-                    emulator.WithEnvironment(name, value);
-                }
-            }
+            emulator.WithProviders(providerParameters, agora, cloudflare)
+                .WithEnvironment("EMULATOR_SCRATCH_DIR", settings.State(emulator.Resource.Name, "scratch"))
+                .WithPassThrough(configuration, ["EMULATOR_MEDIA", "EMULATOR_STRICT"]);
         }
 
-        agora.WithEnvironment("AGORA_EMULATOR_STORAGE_DIR", Path.Combine(builder.StateDirectory, KnownResources.AgoraEmulator, "storage"))
-            .WithEnvironment("AGORA_NCS_WEBHOOK_URL", () => $"{gateway!.HttpUrl}/api/webhooks/agora")
-            .WithEnvironment("AGORA_NCS_EVENTS", builder.Configuration["AGORA_NCS_EVENTS"] is { Length: > 0 } events ? events : NcsEvents);
-        cloudflare.WithEnvironment("CLOUDFLARE_STREAM_NOTIFICATION_URL", () => $"{gateway!.HttpUrl}/api/webhooks/cloudflare");
+        agora.WithEnvironment("AGORA_EMULATOR_STORAGE_DIR", settings.State(KnownResources.AgoraEmulator, "storage"))
+            .WithEnvironment("AGORA_NCS_EVENTS", configuration["AGORA_NCS_EVENTS"] is { Length: > 0 } events ? events : NcsEvents)
+            .WithWebhookUrl("AGORA_NCS_WEBHOOK_URL", () => gateway, "/api/webhooks/agora");
+        cloudflare.WithWebhookUrl("CLOUDFLARE_STREAM_NOTIFICATION_URL", () => gateway, "/api/webhooks/cloudflare");
 
         // Services: each owns its database and talks to the others through RabbitMQ. They get the same
         // provider values as the emulators (the same HTTP clients talk to the real providers in production).
-        var jwt = DevelopmentAuthentication.Load(builder.StateDirectory, builder.Configuration);
-        var channels = builder.AddProject(KnownResources.ChannelsApi, "src/HybridStreaming.Channels.Api")
-            .WithReference(channelsDb).WaitFor(channelsDb)
-            .WithReference(redis).WaitFor(redis)
-            .WithReference(rabbitmq).WaitFor(rabbitmq)
-            .WithProviders(providers, agora, cloudflare)
-            .WithAuthentication(jwt)
-            .WithPassThrough(builder.Configuration, ChannelsSettings);
+        var channels = builder.AddService<Projects.HybridStreaming_Channels_Api>(KnownResources.ChannelsApi)
+            .WithReference(infrastructure.Databases[KnownResources.ChannelsDatabase]).WaitFor(infrastructure.Databases[KnownResources.ChannelsDatabase])
+            .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
+            .WithReference(infrastructure.RabbitMq).WaitFor(infrastructure.RabbitMq)
+            .WithProviders(providerParameters, agora, cloudflare)
+            .WithParameters(jwtParameters)
+            .WithPassThrough(configuration, ChannelsSettings);
 
-        var recording = builder.AddProject(KnownResources.RecordingWorker, "src/HybridStreaming.Recording.Worker")
-            .WithReference(recordingsDb).WaitFor(recordingsDb)
-            .WithReference(rabbitmq).WaitFor(rabbitmq)
-            .WithProviders(providers, agora, cloudflare)
-            .WithRecordingStorage(builder.Configuration);
-        if (!string.Equals(builder.Configuration["EMULATOR_STRICT"], "on", StringComparison.OrdinalIgnoreCase))
+        var recording = builder.AddService<Projects.HybridStreaming_Recording_Worker>(KnownResources.RecordingWorker)
+            .WithReference(infrastructure.Databases[KnownResources.RecordingsDatabase]).WaitFor(infrastructure.Databases[KnownResources.RecordingsDatabase])
+            .WithReference(infrastructure.RabbitMq).WaitFor(infrastructure.RabbitMq)
+            .WithProviders(providerParameters, agora, cloudflare)
+            .WithRecordingStorage(configuration);
+        if (!string.Equals(configuration["EMULATOR_STRICT"], "on", StringComparison.OrdinalIgnoreCase))
         {
             // The emulator enforces no quota unless strict: do not throttle against one that is not there,
             // so orchestration can be measured. Against Agora (or EMULATOR_STRICT=on) the worker keeps 10/s.
             recording.WithEnvironment("Recording__MaxRequestsPerSecond", "1000");
         }
 
-        builder.AddProject(KnownResources.RelayWorker, "src/HybridStreaming.Relay.Worker")
-            .WithReference(relaysDb).WaitFor(relaysDb)
-            .WithReference(rabbitmq).WaitFor(rabbitmq)
-            .WithProviders(providers, agora, cloudflare)
-            .WithPassThrough(builder.Configuration, ["RELAY_INPUT_RETENTION_HOURS"]);
+        builder.AddService<Projects.HybridStreaming_Relay_Worker>(KnownResources.RelayWorker)
+            .WithReference(infrastructure.Databases[KnownResources.RelaysDatabase]).WaitFor(infrastructure.Databases[KnownResources.RelaysDatabase])
+            .WithReference(infrastructure.RabbitMq).WaitFor(infrastructure.RabbitMq)
+            .WithProviders(providerParameters, agora, cloudflare)
+            .WithPassThrough(configuration, ["RELAY_INPUT_RETENTION_HOURS"]);
 
-        var cost = builder.AddProject(KnownResources.CostApi, "src/HybridStreaming.Cost.Api")
-            .WithReference(costsDb).WaitFor(costsDb)
-            .WithReference(rabbitmq).WaitFor(rabbitmq);
+        var cost = builder.AddService<Projects.HybridStreaming_Cost_Api>(KnownResources.CostApi)
+            .WithReference(infrastructure.Databases[KnownResources.CostsDatabase]).WaitFor(infrastructure.Databases[KnownResources.CostsDatabase])
+            .WithReference(infrastructure.RabbitMq).WaitFor(infrastructure.RabbitMq);
 
         // The one public entry point.
-        gateway = builder.AddProject(KnownResources.Gateway, "src/HybridStreaming.Gateway")
-            .WithHttpEndpoint(builder.Options.GatewayPort)
+        gateway = builder.AddService<Projects.HybridStreaming_Gateway>(KnownResources.Gateway, settings.GatewayPort)
             .WithReference(channels).WaitFor(channels)
             .WithReference(cost).WaitFor(cost)
-            .WithAuthentication(jwt)
-            .WithPassThrough(builder.Configuration, ["GATEWAY_RATE_LIMIT_PER_SECOND"]);
+            .WithParameters(jwtParameters)
+            .WithPassThrough(configuration, ["GATEWAY_RATE_LIMIT_PER_SECOND"]);
 
+        if (settings.OnlySet is { } only)
+        {
+            builder.KeepOnly(only);
+        }
+
+        StartupReport.Register(builder);
         return builder;
     }
 
@@ -111,31 +115,88 @@ public static class AppTopology
         "RELAY_START_DEADLINE_SECONDS", "STOP_DEADLINE_SECONDS", "SELLER_GRACE_SECONDS", "RTC_TOKEN_LIFETIME_SECONDS",
     ];
 
-    private static ProjectResource WithProviders(this ProjectResource project, ProviderSettings providers, ProjectResource agora, ProjectResource cloudflare)
+    /// <summary>
+    /// A .NET project as a resource, on one HTTP endpoint without DCP's proxy (a proxy would add a hop to
+    /// every request and every benchmark): the given port, or a free loopback port for 0 (services
+    /// nobody calls directly get a free one too), in Development.
+    /// </summary>
+    private static IResourceBuilder<ProjectResource> AddService<TProject>(this IDistributedApplicationBuilder builder, string name, int port = 0)
+        where TProject : IProjectMetadata, new()
     {
-        foreach (var name in providers.Environment(new Uri(agora.HttpUrl), new Uri(cloudflare.HttpUrl)).Keys)
+        var allocated = AppHostSettings.PortOrFree(port);
+        var project = builder.AddProject<TProject>(name, launchProfileName: null)
+            .WithHttpEndpoint(port: allocated, targetPort: allocated, name: "http", isProxied: false)
+            .WithHttpHealthCheck("/health")
+            .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
+            .WithEnvironment("DOTNET_ENVIRONMENT", "Development");
+
+        // Telemetry goes to the Aspire dashboard; OTEL_EXPORTER_OTLP_* on the AppHost sends it to another
+        // collector instead (applied after Aspire's own OTLP settings, so it wins).
+        var collector = new[] { "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_HEADERS" }
+            .Where(variable => builder.Configuration[variable] is { Length: > 0 })
+            .ToDictionary(variable => variable, variable => builder.Configuration[variable]!);
+        if (collector.Count > 0)
         {
-            project.WithEnvironment(name, () => providers.Environment(new Uri(agora.HttpUrl), new Uri(cloudflare.HttpUrl))[name]);
+            project.WithEnvironment(context =>
+            {
+                foreach (var (variable, value) in collector)
+                {
+                    context.EnvironmentVariables[variable] = value;
+                }
+            });
         }
 
-        return project.WaitFor(agora).WaitFor(cloudflare);
+        return project;
     }
 
-    private static ProjectResource WithAuthentication(this ProjectResource project, DevelopmentAuthentication jwt)
+    private static IResourceBuilder<ProjectResource> WithProviders(
+        this IResourceBuilder<ProjectResource> project,
+        IEnumerable<(string Name, IResourceBuilder<ParameterResource> Parameter)> parameters,
+        IResourceBuilder<ProjectResource> agora,
+        IResourceBuilder<ProjectResource> cloudflare)
     {
-        foreach (var (name, value) in jwt.Environment)
+        project.WithParameters(parameters);
+        var agoraUrl = agora.GetEndpoint("http");
+        var cloudflareUrl = cloudflare.GetEndpoint("http");
+        project.WithEnvironment("AGORA_API_BASE_URL", agoraUrl)
+            .WithEnvironment("CLOUDFLARE_API_BASE_URL", ReferenceExpression.Create($"{cloudflareUrl}/client/v4"))
+            .WithEnvironment("CLOUDFLARE_STREAM_PLAYBACK_BASE_URL", cloudflareUrl);
+        return project.Resource == agora.Resource || project.Resource == cloudflare.Resource
+            ? project
+            : project.WaitFor(agora).WaitFor(cloudflare);
+    }
+
+    private static IResourceBuilder<ProjectResource> WithParameters(
+        this IResourceBuilder<ProjectResource> project,
+        IEnumerable<(string Name, IResourceBuilder<ParameterResource> Parameter)> parameters)
+    {
+        foreach (var (name, parameter) in parameters)
         {
-            project.WithEnvironment(name, value);
+            project.WithEnvironment(name, parameter);
         }
 
         return project;
     }
 
     /// <summary>
+    /// A provider's webhook target: the gateway's URL, resolved when the process starts — and left out
+    /// when the gateway is not part of this run (<c>AppHost:Only</c>), so the emulators can run alone.
+    /// </summary>
+    private static IResourceBuilder<ProjectResource> WithWebhookUrl(
+        this IResourceBuilder<ProjectResource> emulator, string variable, Func<IResourceBuilder<ProjectResource>?> gateway, string path) =>
+        emulator.WithEnvironment(context =>
+        {
+            if (gateway() is { } target && target.ApplicationBuilder.Resources.Contains(target.Resource) && !context.EnvironmentVariables.ContainsKey(variable))
+            {
+                context.EnvironmentVariables[variable] = ReferenceExpression.Create($"{target.GetEndpoint("http")}{path}");
+            }
+        });
+
+    /// <summary>
     /// Where recordings go. Against the emulator any S3-style values do (it writes into its storage
     /// folder under the bucket name); against the real Agora set the AGORA_RECORDING_STORAGE_* values.
     /// </summary>
-    private static ProjectResource WithRecordingStorage(this ProjectResource project, Microsoft.Extensions.Configuration.IConfiguration configuration)
+    private static IResourceBuilder<ProjectResource> WithRecordingStorage(this IResourceBuilder<ProjectResource> project, IConfiguration configuration)
     {
         var defaults = new Dictionary<string, string>
         {
@@ -153,7 +214,8 @@ public static class AppTopology
         return project;
     }
 
-    private static ProjectResource WithPassThrough(this ProjectResource project, Microsoft.Extensions.Configuration.IConfiguration configuration, IEnumerable<string> names)
+    private static IResourceBuilder<T> WithPassThrough<T>(this IResourceBuilder<T> project, IConfiguration configuration, IEnumerable<string> names)
+        where T : IResourceWithEnvironment
     {
         foreach (var name in names)
         {
@@ -164,5 +226,52 @@ public static class AppTopology
         }
 
         return project;
+    }
+
+    /// <summary><c>AGORA_APP_ID</c> → <c>agora-app-id</c>: resource names are lower-case with dashes.</summary>
+    private static string ParameterName(string variable) => variable.ToLowerInvariant().Replace('_', '-');
+
+    /// <summary>
+    /// <c>AppHost:Only</c>: keeps the named resources and everything they wait for, reference or are
+    /// part of (and the parameters), and removes the rest from the model before it starts.
+    /// </summary>
+    private static void KeepOnly(this IDistributedApplicationBuilder builder, IReadOnlySet<string> names)
+    {
+        var unknown = names.Where(name => builder.Resources.All(r => r.Name != name)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"AppHost:Only names {string.Join(", ", unknown)}, which the topology does not have. Resources: {string.Join(", ", builder.Resources.Select(r => r.Name))}.");
+        }
+
+        var keep = new HashSet<IResource>();
+        var pending = new Stack<IResource>(builder.Resources.Where(r => names.Contains(r.Name)));
+        while (pending.TryPop(out var resource))
+        {
+            if (!keep.Add(resource))
+            {
+                continue;
+            }
+
+            foreach (var wait in resource.Annotations.OfType<WaitAnnotation>())
+            {
+                pending.Push(wait.Resource);
+            }
+
+            foreach (var relationship in resource.Annotations.OfType<ResourceRelationshipAnnotation>())
+            {
+                pending.Push(relationship.Resource);
+            }
+
+            if (resource is IResourceWithParent child)
+            {
+                pending.Push(child.Parent);
+            }
+        }
+
+        foreach (var resource in builder.Resources.Where(r => !keep.Contains(r) && r is not ParameterResource).ToList())
+        {
+            builder.Resources.Remove(resource);
+        }
     }
 }

@@ -65,24 +65,22 @@ public sealed record ProviderSettings(
         Hex32(), Hex32(), "dev" + Hex32()[..16], Secret(), Secret(), Hex32(), Secret(), Secret(), Secret());
 
     /// <summary>
-    /// Every provider variable of architecture §8 for a process that talks to the emulators at these
-    /// addresses: credentials, REST base URLs and the HLS origin.
+    /// The provider credentials as the variables of architecture §8, and whether each is a secret (the
+    /// AppHost makes them Aspire parameters; the dashboard masks the secret ones). The REST base URLs
+    /// and the HLS origin are the emulators' endpoints, added by the AppHost.
     /// </summary>
-    public IReadOnlyDictionary<string, string> Environment(Uri agora, Uri cloudflare) => new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["AGORA_APP_ID"] = AgoraAppId,
-        ["AGORA_APP_CERTIFICATE"] = AgoraAppCertificate,
-        ["AGORA_CUSTOMER_ID"] = AgoraCustomerId,
-        ["AGORA_CUSTOMER_SECRET"] = AgoraCustomerSecret,
-        ["AGORA_NCS_SECRET"] = AgoraNcsSecret,
-        ["AGORA_API_BASE_URL"] = agora.GetLeftPart(UriPartial.Authority),
-        ["CLOUDFLARE_STREAM_ACCOUNT_ID"] = CloudflareAccountId,
-        ["CLOUDFLARE_STREAM_API_TOKEN"] = CloudflareApiToken,
-        ["CLOUDFLARE_STREAM_WEBHOOK_SECRET"] = CloudflareWebhookSecret,
-        ["CLOUDFLARE_NOTIFICATIONS_SECRET"] = CloudflareNotificationsSecret,
-        ["CLOUDFLARE_API_BASE_URL"] = cloudflare.GetLeftPart(UriPartial.Authority) + "/client/v4",
-        ["CLOUDFLARE_STREAM_PLAYBACK_BASE_URL"] = cloudflare.GetLeftPart(UriPartial.Authority),
-    };
+    public IReadOnlyList<(string Name, string Value, bool Secret)> Variables() =>
+    [
+        ("AGORA_APP_ID", AgoraAppId, false),
+        ("AGORA_APP_CERTIFICATE", AgoraAppCertificate, true),
+        ("AGORA_CUSTOMER_ID", AgoraCustomerId, false),
+        ("AGORA_CUSTOMER_SECRET", AgoraCustomerSecret, true),
+        ("AGORA_NCS_SECRET", AgoraNcsSecret, true),
+        ("CLOUDFLARE_STREAM_ACCOUNT_ID", CloudflareAccountId, false),
+        ("CLOUDFLARE_STREAM_API_TOKEN", CloudflareApiToken, true),
+        ("CLOUDFLARE_STREAM_WEBHOOK_SECRET", CloudflareWebhookSecret, true),
+        ("CLOUDFLARE_NOTIFICATIONS_SECRET", CloudflareNotificationsSecret, true),
+    ];
 
     private static string Hex32() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 

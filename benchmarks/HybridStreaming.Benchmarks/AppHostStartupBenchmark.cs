@@ -1,13 +1,21 @@
+using System.Globalization;
+using HybridStreaming.Processes;
 using HybridStreaming.Testing;
 
 namespace HybridStreaming.Benchmarks;
 
-/// <summary>Cold start: a fresh state folder (initdb, a new RabbitMQ node), process start to every resource healthy.</summary>
+/// <summary>
+/// The AppHost as a developer starts it (its own process, with the Aspire dashboard): cold start on a
+/// fresh state folder (initdb, a new RabbitMQ node) and warm start on the kept data, each from process
+/// start to the AppHost's "All N resources are healthy" line; then, on the last warm run, the resident
+/// memory of everything it runs once idle, by kind of process.
+/// </summary>
 public static class AppHostStartupBenchmark
 {
     public static async Task<int> RunAsync(BenchmarkOptions options)
     {
         var runs = options.Int("runs", 3);
+        var idleSeconds = options.Int("idle-seconds", 30);
         var cold = new List<double>();
         var warm = new List<double>();
         for (var run = 0; run < runs; run++)
@@ -15,8 +23,8 @@ public static class AppHostStartupBenchmark
             var state = Path.Combine(Path.GetTempPath(), "hybridstreaming-bench", Guid.NewGuid().ToString("N")[..8]);
             try
             {
-                cold.Add(await MeasureAsync(state));
-                warm.Add(await MeasureAsync(state));
+                cold.Add(await MeasureAsync(state, idleSeconds: 0));
+                warm.Add(await MeasureAsync(state, idleSeconds: run == runs - 1 ? idleSeconds : 0));
             }
             finally
             {
@@ -33,11 +41,64 @@ public static class AppHostStartupBenchmark
         return 0;
     }
 
-    private static async Task<double> MeasureAsync(string state)
+    private static async Task<double> MeasureAsync(string state, int idleSeconds)
     {
         await using var apphost = AppHostProcess.Start(state);
         var elapsed = await apphost.WaitUntilAllHealthyAsync(TimeSpan.FromMinutes(5));
+        if (idleSeconds > 0)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(idleSeconds));
+            PrintIdleMemory(apphost);
+        }
+
         await apphost.InterruptAsync(TimeSpan.FromSeconds(90));
         return elapsed.TotalSeconds;
+    }
+
+    /// <summary>Resident memory of the AppHost and every process it runs, summed by kind.</summary>
+    private static void PrintIdleMemory(AppHostProcess apphost)
+    {
+        var processes = apphost.Descendants().Append(ProcessTree.TryRead(apphost.Pid)!.Value).ToList();
+        var byKind = processes
+            .GroupBy(p => Kind(p))
+            .Select(g => (Kind: g.Key, Count: g.Count(), MiB: g.Sum(p => ResidentBytes(p.Pid)) / 1024.0 / 1024.0))
+            .OrderByDescending(k => k.MiB)
+            .ToList();
+        foreach (var (kind, count, mib) in byKind)
+        {
+            Figures.Print($"apphost_idle_rss_{kind}", mib, string.Create(CultureInfo.InvariantCulture, $"MiB ({count} processes)"));
+        }
+
+        Figures.Print("apphost_idle_rss_total", byKind.Sum(k => k.MiB), "MiB");
+    }
+
+    private static string Kind(ProcessInfo process)
+    {
+        var commandLine = ProcessTree.CommandLine(process.Pid);
+        return process.Command switch
+        {
+            "postgres" or "redis-server" or "beam.smp" or "epmd" or "erl_child_setup" or "inet_gethost" => "infrastructure",
+            "bash" or "setpriv" or "sh" => "infrastructure_scripts",
+            "dcp" or "dcpctrl" or "dcpproc" => "orchestrator",
+            "ffmpeg" or "nginx" => "emulator_media",
+            _ when commandLine.Contains("Aspire.Dashboard", StringComparison.Ordinal) => "dashboard",
+            _ when commandLine.StartsWith("dotnet run ", StringComparison.Ordinal) || commandLine.Contains("/dotnet run ", StringComparison.Ordinal) => "dotnet_run_wrappers",
+            _ when commandLine.Contains("HybridStreaming.AppHost", StringComparison.Ordinal) => "apphost",
+            _ when commandLine.Contains("HybridStreaming.", StringComparison.Ordinal) => "services_and_emulators",
+            _ => "other_" + process.Command,
+        };
+    }
+
+    private static long ResidentBytes(int pid)
+    {
+        try
+        {
+            var pages = long.Parse(File.ReadAllText($"/proc/{pid}/statm").Split(' ')[1], CultureInfo.InvariantCulture);
+            return pages * Environment.SystemPageSize;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
     }
 }

@@ -5,10 +5,9 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using HybridStreaming.AppHost;
-using HybridStreaming.AppHost.Hosting;
-using HybridStreaming.AppHost.Testing;
 using HybridStreaming.Processes;
 using HybridStreaming.ServiceDefaults;
+using HybridStreaming.Testing;
 using HybridStreaming.Testing.Agora;
 
 namespace HybridStreaming.Benchmarks;
@@ -28,9 +27,8 @@ public static class EmulatorMediaBenchmark
         var inputs = options.Int("inputs", 20);
         var seconds = options.Int("seconds", 20);
 
-        var builder = DistributedApplicationTestingBuilder.Create(o => o.Only = $"{KnownResources.AgoraEmulator},{KnownResources.CloudflareEmulator}");
-        var providers = ProviderSettings.Load(builder.StateDirectory, builder.Configuration);
-        await using var app = await builder.StartAsync(TimeSpan.FromMinutes(2));
+        await using var app = await TestTopology.StartAsync(new TestTopologyOptions { Only = $"{KnownResources.AgoraEmulator},{KnownResources.CloudflareEmulator}" });
+        var providers = ProviderSettings.Load(app.StateDirectory, new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         var bench = new Bench(app, providers);
 
         var latencies = new List<double>();
@@ -114,13 +112,13 @@ public static class EmulatorMediaBenchmark
 
     private sealed class Bench
     {
-        private readonly HybridStreaming.AppHost.Hosting.DistributedApplication _app;
+        private readonly TestTopology _app;
         private readonly ProviderSettings _providers;
         private readonly HttpClient _agora;
         private readonly HttpClient _cloudflare;
         private readonly HttpClient _anonymous = new() { Timeout = TimeSpan.FromSeconds(30) };
 
-        public Bench(HybridStreaming.AppHost.Hosting.DistributedApplication app, ProviderSettings providers)
+        public Bench(TestTopology app, ProviderSettings providers)
         {
             _app = app;
             _providers = providers;
@@ -199,8 +197,7 @@ public static class EmulatorMediaBenchmark
         /// <summary>The two emulators and everything they run (ffmpeg, nginx), as it is at each call.</summary>
         public Func<IEnumerable<int>> EmulatorProcessIds() => () =>
             new[] { KnownResources.AgoraEmulator, KnownResources.CloudflareEmulator }
-                .SelectMany(name => _app[name].Snapshot().ProcessIds)
-                .SelectMany(pid => ProcessTree.Descendants(pid).Select(p => p.Pid).Prepend(pid));
+                .SelectMany(_app.ProcessTreeOf);
 
         private async Task<int> SegmentsAsync(string uid)
         {

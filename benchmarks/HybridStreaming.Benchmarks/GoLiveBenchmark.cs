@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using HybridStreaming.AppHost.Hosting;
-using HybridStreaming.AppHost.Testing;
+using Aspire.Hosting;
 using HybridStreaming.ServiceDefaults;
 using HybridStreaming.Testing;
 
@@ -141,16 +140,15 @@ public static class GoLiveBenchmark
 
     private static async Task<BenchSystem> StartAsync(bool media)
     {
-        var builder = DistributedApplicationTestingBuilder.Create(configuration: new Dictionary<string, string?>
+        var app = await TestTopology.StartAsync(new TestTopologyOptions
         {
-            ["EMULATOR_MEDIA"] = media ? "on" : "off",
+            Configuration = new Dictionary<string, string> { ["EMULATOR_MEDIA"] = media ? "on" : "off" },
+            Configure = builder => builder.Project(KnownResources.Gateway).WithEnvironment("GATEWAY_RATE_LIMIT_PER_SECOND", "100000"),
         });
-        builder.Project(KnownResources.Gateway).WithEnvironment("GATEWAY_RATE_LIMIT_PER_SECOND", "100000");
-        var app = await builder.StartAsync(TimeSpan.FromMinutes(4));
         return new BenchSystem(app);
     }
 
-    private sealed class BenchSystem(DistributedApplication app) : IAsyncDisposable
+    private sealed class BenchSystem(TestTopology app) : IAsyncDisposable
     {
         public GatewayClient Gateway { get; } = new(new HttpClient { BaseAddress = app.GetEndpoint(KnownResources.Gateway), Timeout = TimeSpan.FromSeconds(60) });
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using HybridStreaming.AppHost.Hosting;
 using HybridStreaming.Processes;
+using HybridStreaming.Testing;
 
 namespace HybridStreaming.Benchmarks;
 
@@ -37,12 +37,12 @@ public static class ProcessCpu
     /// process and all its descendants (Postgres backends, RabbitMQ's beam.smp, ffmpeg), by pid so
     /// that a window's figure is the difference of two snapshots.
     /// </summary>
-    public static Dictionary<(string Resource, int Pid), long> ByResource(DistributedApplication app)
+    public static Dictionary<(string Resource, int Pid), long> ByResource(TestTopology app)
     {
         var result = new Dictionary<(string, int), long>();
-        foreach (var resource in app.Snapshot().Where(r => r.ProcessIds.Count > 0))
+        foreach (var resource in app.Resources)
         {
-            foreach (var pid in resource.ProcessIds.SelectMany(pid => ProcessTree.Descendants(pid).Select(p => p.Pid).Prepend(pid)).Distinct())
+            foreach (var pid in app.ProcessTreeOf(resource.Name))
             {
                 result[(resource.Name, pid)] = ProcessJiffies(pid);
             }

@@ -1,5 +1,4 @@
-using HybridStreaming.AppHost.Hosting;
-using HybridStreaming.AppHost.Testing;
+using HybridStreaming.Testing;
 using Xunit;
 
 [assembly: AssemblyFixture(typeof(HybridStreaming.AppHost.Tests.TopologyFixture))]
@@ -7,15 +6,25 @@ using Xunit;
 namespace HybridStreaming.AppHost.Tests;
 
 /// <summary>
-/// The whole topology, started once for this assembly by the testing entry point — including its own
-/// Postgres, Redis and RabbitMQ as local processes, since starting them is what is under test here.
+/// The whole topology, started once for this assembly through Aspire.Hosting.Testing — including its
+/// own Postgres, Redis and RabbitMQ as executable resources, since starting them is what is under test here.
 /// </summary>
 public sealed class TopologyFixture : IAsyncLifetime
 {
-    public DistributedApplication App { get; private set; } = null!;
+    public TestTopology App { get; private set; } = null!;
 
     public async ValueTask InitializeAsync() =>
-        App = await DistributedApplicationTestingBuilder.Create().StartAsync(TimeSpan.FromMinutes(3));
+        App = await TestTopology.StartAsync(new TestTopologyOptions { StartTimeout = TimeSpan.FromMinutes(4) });
 
     public async ValueTask DisposeAsync() => await App.DisposeAsync();
+}
+
+/// <summary>
+/// Tests that run the AppHost as its own process, one after the other: each is a whole platform, and
+/// two of them beside the assembly's topology would starve two cores.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class AppHostProcesses
+{
+    public const string Name = "AppHost processes";
 }

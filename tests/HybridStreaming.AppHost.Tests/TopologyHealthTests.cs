@@ -1,9 +1,10 @@
 using System.Net;
 using System.Text.Json;
 using FluentAssertions;
+using Aspire.Hosting.ApplicationModel;
 using HybridStreaming.AppHost;
-using HybridStreaming.AppHost.Hosting.Resources;
 using HybridStreaming.ServiceDefaults;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Xunit;
 
 namespace HybridStreaming.AppHost.Tests;
@@ -29,8 +30,43 @@ public sealed class TopologyHealthTests(TopologyFixture topology)
             KnownResources.Postgres, KnownResources.Redis, KnownResources.RabbitMq, KnownResources.ChannelsApi,
             KnownResources.RecordingWorker, KnownResources.RelayWorker, KnownResources.CostApi, KnownResources.Gateway,
             KnownResources.AgoraEmulator, KnownResources.CloudflareEmulator,
+            KnownResources.ChannelsDatabase, KnownResources.RecordingsDatabase, KnownResources.RelaysDatabase, KnownResources.CostsDatabase,
         ]);
-        topology.App.Resources.Should().OnlyContain(r => r.State == ResourceState.Healthy, topology.App.Report());
+        topology.App.Resources.Should().OnlyContain(
+            r => topology.App.Snapshot(r.Name).State!.Text == KnownResourceStates.Running && topology.App.Snapshot(r.Name).HealthStatus == HealthStatus.Healthy,
+            topology.App.Report());
+    }
+
+    [Fact]
+    public async Task The_infrastructure_runs_as_executables_over_the_operating_systems_binaries()
+    {
+        foreach (var (resource, command) in new[] { (KnownResources.Postgres, "postgres"), (KnownResources.Redis, "redis-server"), (KnownResources.RabbitMq, "beam.smp") })
+        {
+            topology.App.Resource(resource).Should().BeAssignableTo<ExecutableResource>();
+            var tree = topology.App.ProcessTreeOf(resource).Select(pid => HybridStreaming.Processes.ProcessTree.TryRead(pid)?.Command).ToList();
+            tree.Should().Contain(command, $"{resource} runs Debian's {command}");
+        }
+
+        (await topology.App.ConnectionStringAsync(KnownResources.ChannelsDatabase)).Should().Contain("Database=channelsdb");
+    }
+
+    [Fact]
+    public async Task One_resource_can_be_killed_and_started_again_while_the_others_keep_running()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var before = topology.App.ProcessId(KnownResources.CostApi);
+
+        await topology.App.KillAsync(KnownResources.CostApi, cancellation);
+
+        topology.App.Snapshot(KnownResources.CostApi).State!.Text.Should().BeOneOf(KnownResourceStates.Exited, KnownResourceStates.Finished);
+        topology.App.Snapshot(KnownResources.Gateway).State!.Text.Should().Be(KnownResourceStates.Running);
+        topology.App.Snapshot(KnownResources.ChannelsApi).HealthStatus.Should().Be(HealthStatus.Healthy);
+
+        await topology.App.StartAsync(KnownResources.CostApi, cancellation);
+
+        topology.App.ProcessId(KnownResources.CostApi).Should().NotBe(before);
+        using var health = await Http.GetAsync(new Uri(topology.App.GetEndpoint(KnownResources.CostApi), "/health"), cancellation);
+        health.StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
     [Theory]
@@ -79,37 +115,34 @@ public sealed class TopologyHealthTests(TopologyFixture topology)
     }
 
     [Fact]
-    public void The_emulators_get_the_generated_provider_settings_and_send_webhooks_to_the_gateway()
+    public async Task The_emulators_get_the_generated_provider_settings_and_send_webhooks_to_the_gateway()
     {
-        var agora = topology.App.Resources.OfType<ProjectResource>().Single(p => p.Name == KnownResources.AgoraEmulator).ResolveEnvironment();
-        var cloudflare = topology.App.Resources.OfType<ProjectResource>().Single(p => p.Name == KnownResources.CloudflareEmulator).ResolveEnvironment();
-        var gateway = topology.App.Resources.OfType<ProjectResource>().Single(p => p.Name == KnownResources.Gateway);
+        var agora = await topology.App.EnvironmentOfAsync(KnownResources.AgoraEmulator);
+        var cloudflare = await topology.App.EnvironmentOfAsync(KnownResources.CloudflareEmulator);
+        var gateway = topology.App.GetEndpoint(KnownResources.Gateway).ToString().TrimEnd('/');
 
         agora["AGORA_APP_ID"].Should().MatchRegex("^[0-9a-f]{32}$").And.Be(cloudflare["AGORA_APP_ID"]);
         agora["AGORA_APP_CERTIFICATE"].Should().MatchRegex("^[0-9a-f]{32}$");
         cloudflare["CLOUDFLARE_STREAM_ACCOUNT_ID"].Should().MatchRegex("^[0-9a-f]{32}$");
         agora.Should().ContainKeys("AGORA_CUSTOMER_ID", "AGORA_CUSTOMER_SECRET", "AGORA_NCS_SECRET", "AGORA_EMULATOR_STORAGE_DIR");
         cloudflare.Should().ContainKeys("CLOUDFLARE_STREAM_API_TOKEN", "CLOUDFLARE_STREAM_WEBHOOK_SECRET", "CLOUDFLARE_NOTIFICATIONS_SECRET", "CLOUDFLARE_STREAM_PLAYBACK_BASE_URL");
-        agora["AGORA_NCS_WEBHOOK_URL"].Should().Be($"{gateway.HttpUrl}/api/webhooks/agora");
-        cloudflare["CLOUDFLARE_STREAM_NOTIFICATION_URL"].Should().Be($"{gateway.HttpUrl}/api/webhooks/cloudflare");
+        agora["AGORA_NCS_WEBHOOK_URL"].Should().Be($"{gateway}/api/webhooks/agora");
+        cloudflare["CLOUDFLARE_STREAM_NOTIFICATION_URL"].Should().Be($"{gateway}/api/webhooks/cloudflare");
         File.Exists(Path.Combine(topology.App.StateDirectory, ProviderSettings.FileName)).Should().BeTrue();
     }
 
     [Fact]
-    public void Services_get_connection_strings_and_endpoints_the_way_aspire_names_them()
+    public async Task Services_get_connection_strings_and_endpoints_the_way_aspire_names_them()
     {
-        var channels = topology.App.Resources.OfType<ProjectResource>().Single(p => p.Name == KnownResources.ChannelsApi);
-        var gateway = topology.App.Resources.OfType<ProjectResource>().Single(p => p.Name == KnownResources.Gateway);
-
-        var environment = channels.ResolveEnvironment();
+        var environment = await topology.App.EnvironmentOfAsync(KnownResources.ChannelsApi);
         environment.Should().ContainKeys(
             $"ConnectionStrings__{KnownResources.ChannelsDatabase}",
             $"ConnectionStrings__{KnownResources.Redis}",
             $"ConnectionStrings__{KnownResources.RabbitMq}",
             "OTEL_SERVICE_NAME",
             "ASPNETCORE_URLS");
-        environment["OTEL_SERVICE_NAME"].Should().Be(KnownResources.ChannelsApi);
         environment[$"ConnectionStrings__{KnownResources.RabbitMq}"].Should().StartWith("amqp://");
-        gateway.ResolveEnvironment().Should().Contain($"services__{KnownResources.ChannelsApi}__http__0", channels.HttpUrl);
+        (await topology.App.EnvironmentOfAsync(KnownResources.Gateway)).Should().Contain(
+            $"services__{KnownResources.ChannelsApi}__http__0", topology.App.GetEndpoint(KnownResources.ChannelsApi).ToString().TrimEnd('/'));
     }
 }

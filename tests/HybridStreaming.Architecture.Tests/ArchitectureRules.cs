@@ -1,6 +1,6 @@
 using System.Reflection;
 using System.Xml.Linq;
-using HybridStreaming.AppHost.Hosting;
+using HybridStreaming.Testing;
 using NetArchTest.Rules;
 
 namespace HybridStreaming.Architecture.Tests;
@@ -20,7 +20,6 @@ public static class ArchitectureRules
         "HybridStreaming.Cloudflare",
     ];
 
-    public static readonly RepositoryLayout Repository = new();
 
     /// <summary>Names of types in a <c>Domain</c> namespace of <paramref name="assembly"/> that depend on infrastructure.</summary>
     public static IReadOnlyList<string> DomainTypesUsingInfrastructure(Assembly assembly)

@@ -1,6 +1,7 @@
 using System.Reflection;
 using FluentAssertions;
 using HybridStreaming.Contracts;
+using HybridStreaming.Testing;
 using Xunit;
 
 namespace HybridStreaming.Architecture.Tests;
@@ -38,7 +39,7 @@ public sealed class DependencyRulesTests
     [Fact]
     public void Contracts_has_no_package_or_project_references()
     {
-        var project = Path.Combine(ArchitectureRules.Repository.Root, "src", "HybridStreaming.Contracts", "HybridStreaming.Contracts.csproj");
+        var project = Path.Combine(Repository.Root, "src", "HybridStreaming.Contracts", "HybridStreaming.Contracts.csproj");
 
         ArchitectureRules.PackageReferences(project).Should().BeEmpty();
         ArchitectureRules.ProjectReferences(project).Should().BeEmpty();
@@ -77,7 +78,7 @@ public sealed class DependencyRulesTests
     [Fact]
     public void The_emulators_share_no_code_with_the_services_or_the_provider_clients_they_check()
     {
-        var emulators = Directory.EnumerateFiles(Path.Combine(ArchitectureRules.Repository.Root, "src", "Emulators"), "*.csproj", SearchOption.AllDirectories).ToList();
+        var emulators = Directory.EnumerateFiles(Path.Combine(Repository.Root, "src", "Emulators"), "*.csproj", SearchOption.AllDirectories).ToList();
 
         emulators.Select(Path.GetFileNameWithoutExtension).Should().Contain(
             ["HybridStreaming.Emulators.Common", "HybridStreaming.Emulators.Agora", "HybridStreaming.Emulators.CloudflareStream"]);
@@ -94,7 +95,7 @@ public sealed class DependencyRulesTests
     [InlineData("HybridStreaming.Cloudflare")]
     public void Provider_client_libraries_depend_only_on_service_defaults(string library)
     {
-        var project = Path.Combine(ArchitectureRules.Repository.Root, "src", library, $"{library}.csproj");
+        var project = Path.Combine(Repository.Root, "src", library, $"{library}.csproj");
 
         ArchitectureRules.ProjectReferences(project).Should().Equal(["HybridStreaming.ServiceDefaults"],
             "a provider library is used by services, never uses one, and never uses the other provider's library");

@@ -48,7 +48,7 @@ public sealed class NoMediaStrictTests(NoMediaStrictFixture fixture)
 
         foreach (var emulator in new[] { KnownResources.AgoraEmulator, KnownResources.CloudflareEmulator })
         {
-            var pid = _t.App[emulator].Snapshot().ProcessIds.Single();
+            var pid = _t.App.ProcessId(emulator) ?? throw new InvalidOperationException($"{emulator} is not running");
             ProcessTree.Descendants(pid).Select(p => p.Command).Should().NotContain(["ffmpeg", "nginx"], "media is off");
         }
 

@@ -103,7 +103,7 @@ public sealed class SecurityTests(SystemFixture system)
     {
         var scenario = await Scenario.SellerWithChannelAsync(system);
         await scenario.GoLiveAndWaitAsync();
-        var secret = system.EnvironmentOf(KnownResources.AgoraEmulator, "AGORA_NCS_SECRET");
+        var secret = await system.EnvironmentOfAsync(KnownResources.AgoraEmulator, "AGORA_NCS_SECRET");
         var noticeId = "test-" + Guid.NewGuid().ToString("N");
         var body = $$$"""{"noticeId":"{{{noticeId}}}","productId":1,"eventType":104,"notifyMs":1,"payload":{"channelName":"{{{scenario.Rtc.ChannelName}}}","uid":{{{scenario.Rtc.Uid}}},"clientSeq":9000000000,"reason":1}}""";
 

@@ -1,7 +1,6 @@
-using HybridStreaming.AppHost.Hosting;
-using HybridStreaming.AppHost.Testing;
 using HybridStreaming.ServiceDefaults;
 using HybridStreaming.Testing;
+using Aspire.Hosting;
 using Xunit;
 
 [assembly: AssemblyFixture(typeof(HybridStreaming.EndToEnd.Tests.SystemFixture))]
@@ -28,7 +27,7 @@ public class SystemFixture : IAsyncLifetime
     /// </summary>
     public const string RelayDeadlineSeconds = "40";
 
-    public DistributedApplication App { get; private set; } = null!;
+    public TestTopology App { get; private set; } = null!;
 
     public GatewayClient Gateway { get; private set; } = null!;
 
@@ -37,22 +36,27 @@ public class SystemFixture : IAsyncLifetime
     public EmulatorClient Cloudflare { get; private set; } = null!;
 
     /// <summary>Configuration for the AppHost (emulator modes).</summary>
-    protected virtual IReadOnlyDictionary<string, string?> Configuration => new Dictionary<string, string?>();
+    protected virtual IReadOnlyDictionary<string, string> Configuration => new Dictionary<string, string>();
 
     public async ValueTask InitializeAsync()
     {
-        var builder = DistributedApplicationTestingBuilder.Create(configuration: Configuration);
-        builder.Project(KnownResources.ChannelsApi)
-            .WithEnvironment("RELAY_START_DEADLINE_SECONDS", RelayDeadlineSeconds)
-            .WithEnvironment("SELLER_GRACE_SECONDS", GraceSeconds)
-            .WithEnvironment("STOP_DEADLINE_SECONDS", "30")
-            .WithEnvironment("DEADLINE_SWEEP_INTERVAL_MS", "200");
-        // A short circuit-breaker pause, so a test can see the CDN path recover after its faults are cleared.
-        builder.Project(KnownResources.RelayWorker)
-            .WithEnvironment("CLOUDFLARE_HTTP__BreakerBreakDuration", "00:00:02")
-            .WithEnvironment("AGORA_HTTP__BreakerBreakDuration", "00:00:02");
-        builder.Project(KnownResources.Gateway).WithEnvironment("GATEWAY_RATE_LIMIT_PER_SECOND", "5000");
-        App = await builder.StartAsync(TimeSpan.FromMinutes(4));
+        App = await TestTopology.StartAsync(new TestTopologyOptions
+        {
+            Configuration = Configuration,
+            Configure = builder =>
+            {
+                builder.Project(KnownResources.ChannelsApi)
+                    .WithEnvironment("RELAY_START_DEADLINE_SECONDS", RelayDeadlineSeconds)
+                    .WithEnvironment("SELLER_GRACE_SECONDS", GraceSeconds)
+                    .WithEnvironment("STOP_DEADLINE_SECONDS", "30")
+                    .WithEnvironment("DEADLINE_SWEEP_INTERVAL_MS", "200");
+                // A short circuit-breaker pause, so a test can see the CDN path recover after its faults are cleared.
+                builder.Project(KnownResources.RelayWorker)
+                    .WithEnvironment("CLOUDFLARE_HTTP__BreakerBreakDuration", "00:00:02")
+                    .WithEnvironment("AGORA_HTTP__BreakerBreakDuration", "00:00:02");
+                builder.Project(KnownResources.Gateway).WithEnvironment("GATEWAY_RATE_LIMIT_PER_SECOND", "5000");
+            },
+        });
         Gateway = new GatewayClient(new HttpClient { BaseAddress = App.GetEndpoint(KnownResources.Gateway), Timeout = TimeSpan.FromSeconds(60) });
         Agora = new EmulatorClient(new HttpClient { BaseAddress = App.GetEndpoint(KnownResources.AgoraEmulator) });
         Cloudflare = new EmulatorClient(new HttpClient { BaseAddress = App.GetEndpoint(KnownResources.CloudflareEmulator) });
@@ -73,9 +77,8 @@ public class SystemFixture : IAsyncLifetime
     }
 
     /// <summary>A value the AppHost gave a resource (e.g. a webhook secret), to act as the provider in tests.</summary>
-    public string EnvironmentOf(string resource, string name) =>
-        App.Resources.OfType<HybridStreaming.AppHost.Hosting.Resources.ProjectResource>().Single(p => p.Name == resource).ResolveEnvironment()[name]
-        ?? throw new KeyNotFoundException($"{resource} has no {name}");
+    public async Task<string> EnvironmentOfAsync(string resource, string name) =>
+        (await App.EnvironmentOfAsync(resource)).TryGetValue(name, out var value) ? value : throw new KeyNotFoundException($"{resource} has no {name}");
 
     public async ValueTask DisposeAsync()
     {
@@ -94,13 +97,13 @@ public class SystemFixture : IAsyncLifetime
 /// <summary>The emulators without ffmpeg or nginx, for many sessions at once.</summary>
 public sealed class NoMediaSystemFixture : SystemFixture
 {
-    protected override IReadOnlyDictionary<string, string?> Configuration => new Dictionary<string, string?> { ["EMULATOR_MEDIA"] = "off" };
+    protected override IReadOnlyDictionary<string, string> Configuration => new Dictionary<string, string> { ["EMULATOR_MEDIA"] = "off" };
 }
 
 /// <summary>The emulators enforcing the providers' quotas and timing (Agora 10 QPS, 50 concurrent recordings).</summary>
 public sealed class StrictSystemFixture : SystemFixture
 {
-    protected override IReadOnlyDictionary<string, string?> Configuration => new Dictionary<string, string?>
+    protected override IReadOnlyDictionary<string, string> Configuration => new Dictionary<string, string>
     {
         ["EMULATOR_MEDIA"] = "off",
         ["EMULATOR_STRICT"] = "on",

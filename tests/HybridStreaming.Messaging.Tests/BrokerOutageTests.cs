@@ -10,7 +10,8 @@ public sealed class BrokerOutageTests(TestInfrastructure infrastructure) : Messa
     [Fact]
     public async Task Events_written_while_the_broker_is_down_are_all_delivered_in_order_after_it_restarts()
     {
-        // A broker of this test's own, so stopping it disturbs nobody.
+        // A broker of this test's own (the AppHost's rabbitmq resource alone), so stopping it disturbs
+        // nobody; it is stopped and started through Aspire's resource commands, as the dashboard does.
         await using var broker = await Infrastructure.StartPrivateRabbitMqAsync();
         await using var host = await MessagingHost.StartAsync(Database, broker.ConnectionString, ServiceName);
 
@@ -18,7 +19,7 @@ public sealed class BrokerOutageTests(TestInfrastructure infrastructure) : Messa
         await WriteAsync(host, NewEvent(Guid.NewGuid()), commit: true);
         await Eventually.ValueAsync(() => ReceivedAsync(host), r => r.Count == 1, Generous, "the warm-up event");
 
-        await broker.StopAsync();
+        await broker.StopAsync(TestContext.Current.CancellationToken);
 
         var aggregates = Enumerable.Range(0, 5).Select(_ => Guid.NewGuid()).ToArray();
         var written = new List<WidgetCreated>();
@@ -36,8 +37,7 @@ public sealed class BrokerOutageTests(TestInfrastructure infrastructure) : Messa
         (await OutboxCountAsync(host)).Should().Be(written.Count);
         (await ReceivedAsync(host)).Should().HaveCount(1);
 
-        await broker.StartAsync(CancellationToken.None);
-        await broker.WaitUntilReadyAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
+        await broker.StartAsync(TestContext.Current.CancellationToken);
 
         var received = await Eventually.ValueAsync(
             () => ReceivedAsync(host), r => r.Count >= written.Count + 1, TimeSpan.FromSeconds(120), "all events after the restart");

@@ -1,23 +1,22 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text;
-using HybridStreaming.AppHost.Hosting;
-using HybridStreaming.AppHost.Hosting.Local;
+using System.Text.RegularExpressions;
 using HybridStreaming.Processes;
 
 namespace HybridStreaming.Testing;
 
 /// <summary>
 /// The AppHost as a user runs it: its own process (from the build output), in its own process group
-/// like a terminal's foreground job, on free ports, with a given state folder. Lets tests and
-/// benchmarks wait for all-healthy through the dashboard's JSON and press "Ctrl+C" (SIGINT).
+/// like a terminal's foreground job, with the Aspire dashboard, on free ports, with a given state folder.
+/// Lets tests and benchmarks wait for the AppHost's "All N resources are healthy after X s." line and
+/// press "Ctrl+C" (SIGINT to the group).
 /// </summary>
-public sealed class AppHostProcess : IAsyncDisposable
+public sealed partial class AppHostProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly TaskCompletionSource<TimeSpan> _healthy = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private AppHostProcess(Process process, int dashboardPort, int gatewayPort, string stateDirectory)
     {
@@ -35,6 +34,9 @@ public sealed class AppHostProcess : IAsyncDisposable
 
     public string StateDirectory { get; }
 
+    /// <summary>The dashboard's login URL with its browser token, once the AppHost has printed it.</summary>
+    public Uri? DashboardLoginUrl { get; private set; }
+
     public string Output
     {
         get
@@ -46,40 +48,43 @@ public sealed class AppHostProcess : IAsyncDisposable
         }
     }
 
+    /// <param name="stateDirectory">The AppHost's state folder (data is kept there between runs).</param>
     /// <param name="extraArguments">More configuration, e.g. <c>--AppHost:Only=channelsdb</c>.</param>
-    public static AppHostProcess Start(string stateDirectory, params string[] extraArguments)
+    /// <param name="environment">More environment, e.g. <c>ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true</c>.</param>
+    public static AppHostProcess Start(string stateDirectory, IEnumerable<string>? extraArguments = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var layout = new RepositoryLayout();
-        var assembly = layout.OutputAssembly("HybridStreaming.AppHost");
-        if (!File.Exists(assembly))
-        {
-            throw new FileNotFoundException($"The AppHost is not built: {assembly}");
-        }
+        var assembly = Directory.EnumerateFiles(Path.Combine(Repository.Root, "artifacts", "bin", "HybridStreaming.AppHost"), "HybridStreaming.AppHost.dll", SearchOption.AllDirectories)
+            .OrderByDescending(File.GetLastWriteTimeUtc)
+            .FirstOrDefault(path => path.Contains(Path.DirectorySeparatorChar + (AppContext.BaseDirectory.Contains("/release/", StringComparison.Ordinal) ? "release" : "debug") + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            ?? throw new FileNotFoundException("The AppHost is not built (artifacts/bin/HybridStreaming.AppHost).");
 
-        var dashboardPort = PortAllocator.GetFreePort();
-        var gatewayPort = PortAllocator.GetFreePort();
+        var dashboardPort = Loopback.FreePort();
+        var gatewayPort = Loopback.FreePort();
         var info = new ProcessStartInfo("setsid")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = layout.Root,
+            WorkingDirectory = Repository.Root,
         };
+        info.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{dashboardPort}";
+        info.Environment["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://127.0.0.1:{Loopback.FreePort()}";
+        info.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         string[] arguments =
         [
-            Executables.FindOnPath("dotnet") ?? "dotnet", assembly,
+            "dotnet", assembly,
             $"--AppHost:StateDirectory={stateDirectory}",
-            $"--AppHost:DashboardPort={dashboardPort}",
             $"--AppHost:GatewayPort={gatewayPort}",
-            $"--AppHost:AgoraEmulatorPort={PortAllocator.GetFreePort()}",
-            $"--AppHost:CloudflareEmulatorPort={PortAllocator.GetFreePort()}",
-            $"--AppHost:PostgresPort={PortAllocator.GetFreePort()}",
-            $"--AppHost:RedisPort={PortAllocator.GetFreePort()}",
-            $"--AppHost:RabbitMqPort={PortAllocator.GetFreePort()}",
-            $"--AppHost:RabbitMqDistributionPort={PortAllocator.GetFreePort()}",
-            $"--AppHost:RabbitMqEpmdPort={PortAllocator.GetFreePort()}",
-            $"--AppHost:RabbitMqManagementPort={PortAllocator.GetFreePort()}",
-            .. extraArguments,
+            "--AppHost:AgoraEmulatorPort=0", "--AppHost:CloudflareEmulatorPort=0", "--AppHost:PostgresPort=0", "--AppHost:RedisPort=0",
+            "--AppHost:RabbitMqPort=0", "--AppHost:RabbitMqDistributionPort=0", "--AppHost:RabbitMqEpmdPort=0", "--AppHost:RabbitMqManagementPort=0",
+            .. extraArguments ?? [],
         ];
         foreach (var argument in arguments)
         {
@@ -107,52 +112,46 @@ public sealed class AppHostProcess : IAsyncDisposable
         {
             _output.AppendLine(line);
         }
-    }
 
-    /// <summary>The resources as the dashboard reports them.</summary>
-    public async Task<IReadOnlyList<DashboardResource>> ResourcesAsync(CancellationToken cancellationToken = default) =>
-        await _http.GetFromJsonAsync<List<DashboardResource>>(new Uri(DashboardUrl, "api/resources"), cancellationToken) ?? [];
-
-    /// <summary>Waits until every resource is healthy; returns the time it took since the process started.</summary>
-    public async Task<TimeSpan> WaitUntilAllHealthyAsync(TimeSpan timeout)
-    {
-        var started = Stopwatch.GetTimestamp();
-        while (true)
+        if (HealthyLine().Match(line) is { Success: true } healthy)
         {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"The AppHost exited with code {_process.ExitCode}:{Environment.NewLine}{Output}");
-            }
-
-            try
-            {
-                var resources = await ResourcesAsync();
-                if (resources.Count > 0 && resources.All(r => r.State == "Healthy"))
-                {
-                    return _process.StartTime.ToUniversalTime() is var start && start > DateTime.MinValue
-                        ? DateTime.UtcNow - start
-                        : Stopwatch.GetElapsedTime(started);
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // The dashboard is not up yet.
-            }
-            catch (TaskCanceledException)
-            {
-            }
-
-            if (Stopwatch.GetElapsedTime(started) > timeout)
-            {
-                throw new TimeoutException($"Not all resources were healthy after {timeout.TotalSeconds:0} s:{Environment.NewLine}{Output}");
-            }
-
-            await Task.Delay(200);
+            _healthy.TrySetResult(TimeSpan.FromSeconds(double.Parse(healthy.Groups["seconds"].Value, CultureInfo.InvariantCulture)));
+        }
+        else if (LoginLine().Match(line) is { Success: true } login)
+        {
+            DashboardLoginUrl = new Uri(login.Groups["url"].Value);
         }
     }
 
-    /// <summary>Every process below the AppHost right now: services, servers and what they started.</summary>
-    public IReadOnlyList<ProcessInfo> Descendants() => ProcessTree.Descendants(Pid);
+    /// <summary>Waits for the AppHost's report that every resource is healthy; returns the time it printed (from its process start).</summary>
+    public async Task<TimeSpan> WaitUntilAllHealthyAsync(TimeSpan timeout)
+    {
+        var exited = _process.WaitForExitAsync();
+        var finished = await Task.WhenAny(_healthy.Task, exited, Task.Delay(timeout));
+        if (finished == _healthy.Task)
+        {
+            return await _healthy.Task;
+        }
+
+        throw finished == exited
+            ? new InvalidOperationException($"The AppHost exited with code {_process.ExitCode}:{Environment.NewLine}{Output}")
+            : new TimeoutException($"Not all resources were healthy after {timeout.TotalSeconds:0} s:{Environment.NewLine}{Output}");
+    }
+
+    /// <summary>
+    /// Every process the AppHost has running now: its own children (the dashboard) and the orchestrator
+    /// (DCP starts itself detached, so it is found by the AppHost it monitors) with everything below it:
+    /// services, servers and what they started.
+    /// </summary>
+    public IReadOnlyList<ProcessInfo> Descendants()
+    {
+        var snapshot = ProcessTree.Snapshot();
+        var own = ProcessTree.Descendants(Pid, snapshot);
+        var orchestrators = snapshot
+            .Where(p => p.Command == "dcp" && ProcessTree.CommandLine(p.Pid).Contains($"--monitor {Pid.ToString(CultureInfo.InvariantCulture)} ", StringComparison.Ordinal))
+            .ToList();
+        return [.. own.Concat(orchestrators).Concat(orchestrators.SelectMany(o => ProcessTree.Descendants(o.Pid, snapshot))).DistinctBy(p => p.Pid)];
+    }
 
     /// <summary>Ctrl+C: SIGINT to the AppHost's process group, as a terminal sends it. Returns the exit code.</summary>
     public async Task<int> InterruptAsync(TimeSpan timeout)
@@ -184,10 +183,13 @@ public sealed class AppHostProcess : IAsyncDisposable
 
         await _process.WaitForExitAsync();
         _process.Dispose();
-        _http.Dispose();
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"AppHost pid {Pid}, dashboard {DashboardUrl}");
-}
 
-public sealed record DashboardResource(string Name, string Kind, string State, string? Url, string? Detail, int[] ProcessIds);
+    [GeneratedRegex(@"^All (?<count>\d+) resources are healthy after (?<seconds>[0-9.]+) s\.")]
+    private static partial Regex HealthyLine();
+
+    [GeneratedRegex(@"Login to the dashboard at (?<url>http\S+)")]
+    private static partial Regex LoginLine();
+}

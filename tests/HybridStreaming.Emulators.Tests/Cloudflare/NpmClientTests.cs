@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using FluentAssertions;
-using HybridStreaming.AppHost.Hosting;
+using HybridStreaming.Testing;
 using HybridStreaming.Emulators.Tests.Infrastructure;
 using Xunit;
 
@@ -14,7 +14,7 @@ namespace HybridStreaming.Emulators.Tests.Cloudflare;
 /// </summary>
 public sealed class NpmClientTests(EmulatorsFixture fixture)
 {
-    private static readonly string NodeFolder = Path.Combine(new RepositoryLayout().Root, "tests", "HybridStreaming.Emulators.Tests", "node");
+    private static readonly string NodeFolder = Path.Combine(Repository.Root, "tests", "HybridStreaming.Emulators.Tests", "node");
     private static readonly SemaphoreSlim Install = new(1, 1);
     private readonly EmulatorTopology _t = fixture.Topology;
 

@@ -1,10 +1,8 @@
 using System.Net.Http.Headers;
 using System.Text;
 using FluentAssertions;
+using Aspire.Hosting;
 using HybridStreaming.AppHost;
-using HybridStreaming.AppHost.Hosting;
-using HybridStreaming.AppHost.Hosting.Resources;
-using HybridStreaming.AppHost.Testing;
 using HybridStreaming.ServiceDefaults;
 using HybridStreaming.Testing;
 using HybridStreaming.Testing.Agora;
@@ -17,7 +15,7 @@ namespace HybridStreaming.Emulators.Tests.Infrastructure;
 /// </summary>
 public sealed class EmulatorTopology : IAsyncDisposable
 {
-    private EmulatorTopology(DistributedApplication app, WebhookReceiver receiver, ProviderSettings providers)
+    private EmulatorTopology(TestTopology app, WebhookReceiver receiver, ProviderSettings providers)
     {
         App = app;
         Webhooks = receiver;
@@ -30,7 +28,7 @@ public sealed class EmulatorTopology : IAsyncDisposable
         Anonymous = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
     }
 
-    public DistributedApplication App { get; }
+    public TestTopology App { get; }
 
     public WebhookReceiver Webhooks { get; }
 
@@ -78,26 +76,31 @@ public sealed class EmulatorTopology : IAsyncDisposable
             async () => (await Agora.GetJsonAsync($"{ConvertersPath}/{id}")).Body?["converter"]?["state"]?.GetValue<string>() == state,
             TimeSpan.FromSeconds(45), $"converter {id} to be {state}");
 
-    public ProjectResource Resource(string name) => App.Resources.OfType<ProjectResource>().Single(p => p.Name == name);
-
-    public static async Task<EmulatorTopology> StartAsync(IReadOnlyDictionary<string, string?>? configuration = null)
+    public static async Task<EmulatorTopology> StartAsync(IReadOnlyDictionary<string, string>? configuration = null)
     {
         var receiver = await WebhookReceiver.StartAsync();
         try
         {
-            var builder = DistributedApplicationTestingBuilder.Create(
-                o => o.Only = $"{KnownResources.AgoraEmulator},{KnownResources.CloudflareEmulator}", configuration);
-            foreach (var name in new[] { KnownResources.AgoraEmulator, KnownResources.CloudflareEmulator })
+            var app = await TestTopology.StartAsync(new TestTopologyOptions
             {
-                builder.Project(name).WithEnvironment("EMULATOR_WEBHOOK_RETRY_DELAY_MS", "300");
-            }
+                Only = $"{KnownResources.AgoraEmulator},{KnownResources.CloudflareEmulator}",
+                Configuration = configuration ?? new Dictionary<string, string>(),
+                StartTimeout = TimeSpan.FromMinutes(2),
+                Configure = builder =>
+                {
+                    foreach (var name in new[] { KnownResources.AgoraEmulator, KnownResources.CloudflareEmulator })
+                    {
+                        builder.Project(name).WithEnvironment("EMULATOR_WEBHOOK_RETRY_DELAY_MS", "300");
+                    }
 
-            // Every NCS event, not only the ones the platform subscribes to: these tests are of the emulator.
-            builder.Project(KnownResources.AgoraEmulator).WithEnvironment("AGORA_NCS_WEBHOOK_URL", receiver.Url + "/api/webhooks/agora")
-                .WithEnvironment("AGORA_NCS_EVENTS", "*");
-            builder.Project(KnownResources.CloudflareEmulator).WithEnvironment("CLOUDFLARE_STREAM_NOTIFICATION_URL", receiver.Url + "/api/webhooks/cloudflare");
-            var providers = ProviderSettings.Load(builder.StateDirectory, builder.Configuration);
-            var app = await builder.StartAsync(TimeSpan.FromMinutes(2));
+                    // Every NCS event, not only the ones the platform subscribes to: these tests are of the emulator.
+                    builder.Project(KnownResources.AgoraEmulator).WithEnvironment("AGORA_NCS_WEBHOOK_URL", receiver.Url + "/api/webhooks/agora")
+                        .WithEnvironment("AGORA_NCS_EVENTS", "*");
+                    builder.Project(KnownResources.CloudflareEmulator).WithEnvironment("CLOUDFLARE_STREAM_NOTIFICATION_URL", receiver.Url + "/api/webhooks/cloudflare");
+                },
+            });
+            // The credentials the AppHost generated into the topology's state folder.
+            var providers = ProviderSettings.Load(app.StateDirectory, new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
             return new EmulatorTopology(app, receiver, providers);
         }
         catch
@@ -133,7 +136,7 @@ public sealed class NoMediaStrictFixture : Xunit.IAsyncLifetime
     public EmulatorTopology Topology { get; private set; } = null!;
 
     public async ValueTask InitializeAsync() => Topology = await EmulatorTopology.StartAsync(
-        new Dictionary<string, string?> { ["EMULATOR_MEDIA"] = "off", ["EMULATOR_STRICT"] = "on" });
+        new Dictionary<string, string> { ["EMULATOR_MEDIA"] = "off", ["EMULATOR_STRICT"] = "on" });
 
     public async ValueTask DisposeAsync() => await Topology.DisposeAsync();
 }

@@ -115,7 +115,7 @@ public sealed class MediaPipelineTests(EmulatorsFixture fixture)
         await _t.Agora.SendAsync(HttpMethod.Delete, $"/__emulator/channels/{channel}/broadcasters/301");
 
         // ffmpeg echoed its command and printed its errors, with the keys in the URLs: the logs hold none of them.
-        var logs = string.Join('\n', new[] { "agora-emulator", "cloudflare-emulator" }.Select(r => File.ReadAllText(Path.Combine(_t.App.StateDirectory, "logs", r + ".log"))));
+        var logs = string.Join('\n', new[] { "agora-emulator", "cloudflare-emulator" }.SelectMany(r => _t.App.Logs(r)));
         logs.Should().Contain("converter-").And.Contain("****");
         foreach (var secret in new[] { oldKey.Split('/')[^1], _t.Providers.AgoraCustomerSecret, _t.Providers.AgoraAppCertificate, _t.Providers.CloudflareApiToken, _t.Providers.AgoraNcsSecret })
         {

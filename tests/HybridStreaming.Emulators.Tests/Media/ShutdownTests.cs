@@ -22,7 +22,7 @@ public sealed class ShutdownTests
             var input = (await t.Cloudflare.PostJsonAsync(t.StreamPath + "/live_inputs", new { recording = new { mode = "automatic" } })).Result(201);
             await t.JoinAsync(channel, 11);
             await t.CreateConverterAsync(channel, channel, 11, input["rtmps"]!["url"]!.GetValue<string>() + input["rtmps"]!["streamKey"]!.GetValue<string>());
-            var pids = new[] { KnownResources.AgoraEmulator, KnownResources.CloudflareEmulator }.Select(n => t.App[n].Snapshot().ProcessIds.Single()).ToList();
+            var pids = new[] { KnownResources.AgoraEmulator, KnownResources.CloudflareEmulator }.Select(n => t.App.ProcessId(n) ?? throw new InvalidOperationException($"{n} is not running")).ToList();
 
             started = await Eventually.ValueAsync(
                 () => Task.FromResult(pids.SelectMany(pid => ProcessTree.Descendants(pid)).ToList()),

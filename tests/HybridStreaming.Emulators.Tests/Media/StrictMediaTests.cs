@@ -12,7 +12,7 @@ public sealed class StrictMediaTests
     [Fact]
     public async Task A_one_second_keyframe_interval_is_reported_as_err_gop_out_of_range()
     {
-        await using var t = await EmulatorTopology.StartAsync(new Dictionary<string, string?> { ["EMULATOR_STRICT"] = "on" });
+        await using var t = await EmulatorTopology.StartAsync(new Dictionary<string, string> { ["EMULATOR_STRICT"] = "on" });
         var channel = "gop_" + Guid.NewGuid().ToString("N")[..8];
         var input = (await t.Cloudflare.PostJsonAsync(t.StreamPath + "/live_inputs", new { recording = new { mode = "automatic" } })).Result(201);
         var uid = input["uid"]!.GetValue<string>();

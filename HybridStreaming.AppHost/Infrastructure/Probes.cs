@@ -4,7 +4,7 @@ using Npgsql;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
-namespace HybridStreaming.AppHost.Hosting;
+namespace HybridStreaming.AppHost.Infrastructure;
 
 /// <summary>
 /// Readiness probes that use each server the way its clients do: a Postgres query (on a pooled connection), a Redis PING, an
