@@ -1,6 +1,7 @@
 using HybridStreaming.AppHost.Infrastructure;
 using HybridStreaming.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HybridStreaming.AppHost;
 
@@ -37,7 +38,7 @@ public static class AppTopology
             .ToList();
 
         // Provider emulators (Agora, Cloudflare Stream); their webhooks go to the gateway, as the real providers' would.
-        IResourceBuilder<ProjectResource>? gateway = null;
+        IResourceBuilder<ServiceResource>? gateway = null;
         var agora = builder.AddService<Projects.HybridStreaming_Emulators_Agora>(KnownResources.AgoraEmulator, settings.AgoraEmulatorPort);
         var cloudflare = builder.AddService<Projects.HybridStreaming_Emulators_CloudflareStream>(KnownResources.CloudflareEmulator, settings.CloudflareEmulatorPort);
         foreach (var emulator in new[] { agora, cloudflare })
@@ -116,19 +117,26 @@ public static class AppTopology
     ];
 
     /// <summary>
-    /// A .NET project as a resource, on one HTTP endpoint without DCP's proxy (a proxy would add a hop to
-    /// every request and every benchmark): the given port, or a free loopback port for 0 (services
-    /// nobody calls directly get a free one too), in Development.
+    /// A .NET project of this repository as a resource, started from its build output (see
+    /// <see cref="ServiceResource"/>), on one HTTP endpoint without DCP's proxy (a proxy would add a hop
+    /// to every request and every benchmark): the given port, or a free loopback port for 0 (services
+    /// nobody calls directly get a free one too), in Development, exporting its telemetry over OTLP.
     /// </summary>
-    private static IResourceBuilder<ProjectResource> AddService<TProject>(this IDistributedApplicationBuilder builder, string name, int port = 0)
+    private static IResourceBuilder<ServiceResource> AddService<TProject>(this IDistributedApplicationBuilder builder, string name, int port = 0)
         where TProject : IProjectMetadata, new()
     {
         var allocated = AppHostSettings.PortOrFree(port);
-        var project = builder.AddProject<TProject>(name, launchProfileName: null)
-            .WithHttpEndpoint(port: allocated, targetPort: allocated, name: "http", isProxied: false)
-            .WithHttpHealthCheck("/health")
+        var project = builder.AddResource(ServiceResource.For(new TProject(), name, builder.AppHostDirectory))
+            .WithHttpEndpoint(port: allocated, targetPort: allocated, name: "http", isProxied: false);
+        project.WithEnvironment("ASPNETCORE_URLS", ReferenceExpression.Create($"{project.GetEndpoint("http")}"))
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
-            .WithEnvironment("DOTNET_ENVIRONMENT", "Development");
+            .WithEnvironment("DOTNET_ENVIRONMENT", "Development")
+            .WithOtlpExporter()
+            .WithIconName("Code");
+        var check = $"{name}-health";
+        var baseUrl = $"http://127.0.0.1:{allocated.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        builder.Services.AddHealthChecks().AddAsyncCheck(check, ct => PatientHealthCheck.RunAsync(token => Probes.HttpHealthAsync(baseUrl, token), ct));
+        project.WithHealthCheck(check);
 
         // Telemetry goes to the Aspire dashboard; OTEL_EXPORTER_OTLP_* on the AppHost sends it to another
         // collector instead (applied after Aspire's own OTLP settings, so it wins).
@@ -149,11 +157,11 @@ public static class AppTopology
         return project;
     }
 
-    private static IResourceBuilder<ProjectResource> WithProviders(
-        this IResourceBuilder<ProjectResource> project,
+    private static IResourceBuilder<ServiceResource> WithProviders(
+        this IResourceBuilder<ServiceResource> project,
         IEnumerable<(string Name, IResourceBuilder<ParameterResource> Parameter)> parameters,
-        IResourceBuilder<ProjectResource> agora,
-        IResourceBuilder<ProjectResource> cloudflare)
+        IResourceBuilder<ServiceResource> agora,
+        IResourceBuilder<ServiceResource> cloudflare)
     {
         project.WithParameters(parameters);
         var agoraUrl = agora.GetEndpoint("http");
@@ -166,8 +174,8 @@ public static class AppTopology
             : project.WaitFor(agora).WaitFor(cloudflare);
     }
 
-    private static IResourceBuilder<ProjectResource> WithParameters(
-        this IResourceBuilder<ProjectResource> project,
+    private static IResourceBuilder<ServiceResource> WithParameters(
+        this IResourceBuilder<ServiceResource> project,
         IEnumerable<(string Name, IResourceBuilder<ParameterResource> Parameter)> parameters)
     {
         foreach (var (name, parameter) in parameters)
@@ -182,8 +190,8 @@ public static class AppTopology
     /// A provider's webhook target: the gateway's URL, resolved when the process starts — and left out
     /// when the gateway is not part of this run (<c>AppHost:Only</c>), so the emulators can run alone.
     /// </summary>
-    private static IResourceBuilder<ProjectResource> WithWebhookUrl(
-        this IResourceBuilder<ProjectResource> emulator, string variable, Func<IResourceBuilder<ProjectResource>?> gateway, string path) =>
+    private static IResourceBuilder<ServiceResource> WithWebhookUrl(
+        this IResourceBuilder<ServiceResource> emulator, string variable, Func<IResourceBuilder<ServiceResource>?> gateway, string path) =>
         emulator.WithEnvironment(context =>
         {
             if (gateway() is { } target && target.ApplicationBuilder.Resources.Contains(target.Resource) && !context.EnvironmentVariables.ContainsKey(variable))
@@ -196,7 +204,7 @@ public static class AppTopology
     /// Where recordings go. Against the emulator any S3-style values do (it writes into its storage
     /// folder under the bucket name); against the real Agora set the AGORA_RECORDING_STORAGE_* values.
     /// </summary>
-    private static IResourceBuilder<ProjectResource> WithRecordingStorage(this IResourceBuilder<ProjectResource> project, IConfiguration configuration)
+    private static IResourceBuilder<ServiceResource> WithRecordingStorage(this IResourceBuilder<ServiceResource> project, IConfiguration configuration)
     {
         var defaults = new Dictionary<string, string>
         {

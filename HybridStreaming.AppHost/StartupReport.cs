@@ -84,7 +84,7 @@ internal sealed class StartupReport(
     private void Report(int count)
     {
         var elapsed = DateTime.Now - Process.GetCurrentProcess().StartTime;
-        var gateway = model.Resources.OfType<ProjectResource>().FirstOrDefault(r => r.Name == KnownResources.Gateway);
+        var gateway = model.Resources.OfType<ServiceResource>().FirstOrDefault(r => r.Name == KnownResources.Gateway);
         var lines = new List<string>
         {
             string.Create(CultureInfo.InvariantCulture, $"{Prefix}{count} resources are healthy after {elapsed.TotalSeconds:0.0} s."),

@@ -65,16 +65,15 @@ public static class InfrastructureExtensions
         return builder.AddConnectionString(name).WithHealthCheck(check);
     }
 
-    private static async Task<HealthCheckResult> Probe(string kind, string connectionString, CancellationToken cancellationToken)
-    {
-        var failure = kind switch
-        {
-            KnownResources.Postgres => await Probes.PostgresAsync(connectionString, cancellationToken),
-            KnownResources.Redis => await Probes.RedisAsync(connectionString, cancellationToken),
-            _ => await Probes.RabbitMqAsync(connectionString, cancellationToken),
-        };
-        return failure is null ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy(failure);
-    }
+    private static Task<HealthCheckResult> Probe(string kind, string connectionString, CancellationToken cancellationToken) =>
+        PatientHealthCheck.RunAsync(
+            ct => kind switch
+            {
+                KnownResources.Postgres => Probes.PostgresAsync(connectionString, ct),
+                KnownResources.Redis => Probes.RedisAsync(connectionString, ct),
+                _ => Probes.RabbitMqAsync(connectionString, ct),
+            },
+            cancellationToken);
 
     private static IResourceBuilder<IResourceWithConnectionString> AddLocalPostgres(this IDistributedApplicationBuilder builder, AppHostSettings settings)
     {
@@ -163,10 +162,10 @@ public static class InfrastructureExtensions
         builder.Services.AddHealthChecks().AddAsyncCheck(check, async ct =>
         {
             var connectionString = await serverConnectionString(ct);
-            var failure = connectionString is null
-                ? $"{server.Resource.Name} has no connection string yet"
-                : await Probes.PostgresAsync(new NpgsqlConnectionStringBuilder(connectionString) { Database = name }.ConnectionString, ct);
-            return failure is null ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy(failure);
+            return connectionString is null
+                ? HealthCheckResult.Unhealthy($"{server.Resource.Name} has no connection string yet")
+                : await PatientHealthCheck.RunAsync(
+                    token => Probes.PostgresAsync(new NpgsqlConnectionStringBuilder(connectionString) { Database = name }.ConnectionString, token), ct);
         });
         builder.Eventing.Subscribe<ResourceReadyEvent>(server.Resource, async (ready, ct) =>
         {

@@ -55,21 +55,26 @@ public static class AppHostStartupBenchmark
         return elapsed.TotalSeconds;
     }
 
-    /// <summary>Resident memory of the AppHost and every process it runs, summed by kind.</summary>
+    /// <summary>
+    /// Memory of the AppHost and every process it runs, summed by kind: RSS (what each process has
+    /// resident; shared pages — Postgres' shared buffers, the .NET runtime's code — count once per
+    /// process) and PSS (shared pages split between their processes: what the topology really takes).
+    /// </summary>
     private static void PrintIdleMemory(AppHostProcess apphost)
     {
         var processes = apphost.Descendants().Append(ProcessTree.TryRead(apphost.Pid)!.Value).ToList();
         var byKind = processes
             .GroupBy(p => Kind(p))
-            .Select(g => (Kind: g.Key, Count: g.Count(), MiB: g.Sum(p => ResidentBytes(p.Pid)) / 1024.0 / 1024.0))
-            .OrderByDescending(k => k.MiB)
+            .Select(g => (Kind: g.Key, Count: g.Count(), Rss: g.Sum(p => Memory(p.Pid, "Rss:")) / 1024.0, Pss: g.Sum(p => Memory(p.Pid, "Pss:")) / 1024.0))
+            .OrderByDescending(k => k.Pss)
             .ToList();
-        foreach (var (kind, count, mib) in byKind)
+        foreach (var (kind, count, rss, pss) in byKind)
         {
-            Figures.Print($"apphost_idle_rss_{kind}", mib, string.Create(CultureInfo.InvariantCulture, $"MiB ({count} processes)"));
+            Figures.Print($"apphost_idle_pss_{kind}", pss, string.Create(CultureInfo.InvariantCulture, $"MiB (RSS {rss:0} MiB, {count} processes)"));
         }
 
-        Figures.Print("apphost_idle_rss_total", byKind.Sum(k => k.MiB), "MiB");
+        Figures.Print("apphost_idle_pss_total", byKind.Sum(k => k.Pss), "MiB");
+        Figures.Print("apphost_idle_rss_total", byKind.Sum(k => k.Rss), "MiB");
     }
 
     private static string Kind(ProcessInfo process)
@@ -89,14 +94,15 @@ public static class AppHostStartupBenchmark
         };
     }
 
-    private static long ResidentBytes(int pid)
+    /// <summary>A field of <c>/proc/PID/smaps_rollup</c> (<c>Rss:</c>, <c>Pss:</c>) in KiB; 0 for a process that has gone.</summary>
+    private static long Memory(int pid, string field)
     {
         try
         {
-            var pages = long.Parse(File.ReadAllText($"/proc/{pid}/statm").Split(' ')[1], CultureInfo.InvariantCulture);
-            return pages * Environment.SystemPageSize;
+            var line = File.ReadLines($"/proc/{pid}/smaps_rollup").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
         }
-        catch (IOException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             return 0;
         }

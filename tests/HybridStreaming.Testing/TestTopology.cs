@@ -4,6 +4,7 @@ using System.Text;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using HybridStreaming.AppHost;
 using HybridStreaming.Processes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -310,6 +311,6 @@ public sealed class TestTopologyOptions
 /// <summary>Test settings for one resource of the topology.</summary>
 public static class TestTopologyBuilderExtensions
 {
-    public static IResourceBuilder<ProjectResource> Project(this IDistributedApplicationTestingBuilder builder, string name) =>
-        builder.CreateResourceBuilder<ProjectResource>(name);
+    public static IResourceBuilder<ServiceResource> Project(this IDistributedApplicationTestingBuilder builder, string name) =>
+        builder.CreateResourceBuilder<ServiceResource>(name);
 }
