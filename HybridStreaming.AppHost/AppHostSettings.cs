@@ -71,6 +71,9 @@ public sealed class AppHostSettings
     /// <summary>The port itself, or a free loopback port for 0.</summary>
     public static int PortOrFree(int port) => port > 0 ? port : FreePorts.Next();
 
+    /// <summary>A free loopback port, never the same one twice in this process (tests' own servers use it too).</summary>
+    public static int FreePort() => FreePorts.Next();
+
     /// <summary>Free loopback ports, never the same one twice in this process.</summary>
     private static class FreePorts
     {

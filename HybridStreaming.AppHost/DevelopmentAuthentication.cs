@@ -33,21 +33,7 @@ public sealed class DevelopmentAuthentication
         {
             ["JWT_ISSUER"] = Pick("JWT_ISSUER", () => Issuer),
             ["JWT_AUDIENCE"] = Pick("JWT_AUDIENCE", () => Audience),
-            ["JWT_SIGNING_KEY"] = Pick("JWT_SIGNING_KEY", () => LoadOrCreateKey(Path.Combine(stateDirectory, "jwt-signing-key"))),
+            ["JWT_SIGNING_KEY"] = Pick("JWT_SIGNING_KEY", () => KeptSecret.LoadOrCreate(Path.Combine(stateDirectory, "jwt-signing-key"), () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)))),
         });
-    }
-
-    private static string LoadOrCreateKey(string path)
-    {
-        if (File.Exists(path))
-        {
-            return File.ReadAllText(path).Trim();
-        }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
-        File.WriteAllText(path, key + "\n");
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        return key;
     }
 }

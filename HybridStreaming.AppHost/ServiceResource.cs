@@ -7,9 +7,9 @@ namespace HybridStreaming.AppHost;
 /// <para>
 /// Not an Aspire <see cref="ProjectResource"/>: DCP starts those through <c>dotnet run --no-build</c>,
 /// which evaluates the project with MSBuild on every start and then stays beside the service as its
-/// parent. For seven projects on two cores that took the topology from 16.5 s to 39.7 s to healthy and
-/// added ~600 MiB (PSS) of idle memory (docs/benchmarks.md; decision 0008). Everything else is the
-/// same: endpoints, references and service discovery, <c>WaitFor</c>, health checks, OTLP, commands.
+/// parent: for seven projects on two cores, more than twice the start-up time and hundreds of MiB of
+/// idle memory (docs/benchmarks.md, decision 0008). Everything else is the same: endpoints, references
+/// and service discovery, <c>WaitFor</c>, health checks, OTLP, the dashboard's commands.
 /// </para>
 /// </summary>
 public sealed class ServiceResource(string name, string command, string workingDirectory)

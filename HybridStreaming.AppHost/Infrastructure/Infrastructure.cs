@@ -78,7 +78,7 @@ public static class InfrastructureExtensions
     private static IResourceBuilder<IResourceWithConnectionString> AddLocalPostgres(this IDistributedApplicationBuilder builder, AppHostSettings settings)
     {
         var state = settings.State(KnownResources.Postgres);
-        var secret = KeptSecret(Path.Combine(state, "password"));
+        var secret = KeptSecret.LoadOrCreate(Path.Combine(state, "password"), () => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
         var password = builder.AddParameter("postgres-password", secret, secret: true);
         var port = AppHostSettings.PortOrFree(settings.PostgresPort);
         var connectionString = $"Host=127.0.0.1;Port={Invariant(port)};Username=postgres;Password={secret}";
@@ -118,7 +118,7 @@ public static class InfrastructureExtensions
     private static IResourceBuilder<IResourceWithConnectionString> AddLocalRabbitMq(this IDistributedApplicationBuilder builder, AppHostSettings settings)
     {
         var state = settings.State(KnownResources.RabbitMq);
-        var secret = KeptSecret(Path.Combine(state, "password"));
+        var secret = KeptSecret.LoadOrCreate(Path.Combine(state, "password"), () => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
         var password = builder.AddParameter("rabbitmq-password", secret, secret: true);
         var port = AppHostSettings.PortOrFree(settings.RabbitMqPort);
         var management = settings.RabbitMqManagement ? AppHostSettings.PortOrFree(settings.RabbitMqManagementPort) : 0;
@@ -246,21 +246,6 @@ public static class InfrastructureExtensions
             "Redis is not installed: sudo apt-get install -y redis-server (./run.sh and ./test.sh install it).");
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>A secret generated on the first run and kept (owner-only) in the state folder, so the data made with it stays usable.</summary>
-    private static string KeptSecret(string path)
-    {
-        if (File.Exists(path))
-        {
-            return File.ReadAllText(path).Trim();
-        }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        File.WriteAllText(path, secret + "\n");
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        return secret;
-    }
 }
 
 /// <summary>A server the AppHost runs from the operating system's packages, with the connection string clients use.</summary>

@@ -4,8 +4,8 @@ namespace HybridStreaming.AppHost.Infrastructure;
 
 /// <summary>
 /// A health check that, while its resource is not ready, keeps probing for a while before it reports
-/// Unhealthy. Aspire re-runs a failing check after 1, 2, 3, 4, then every 5 seconds, so a broker ready
-/// 8 s after its start was seen at 15 s, and every service waiting on it started that much later
+/// Unhealthy. Aspire re-runs a failing check after 1, 2, 3, 4, then every 5 seconds, so a broker was
+/// seen ready seconds after it was, and every service waiting on it started that much later
 /// (docs/benchmarks.md). Probing every 200 ms within a check sees readiness within 200 ms; a
 /// healthy resource answers on the first probe, so the steady state costs what it did.
 /// </summary>

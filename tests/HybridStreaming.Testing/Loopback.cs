@@ -1,30 +1,9 @@
-using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
-
 namespace HybridStreaming.Testing;
 
-/// <summary>Free loopback ports for servers a test starts itself, never the same one twice in this process.</summary>
+/// <summary>Free loopback ports for servers a test starts itself (the AppHost's allocator: never the same one twice in this process).</summary>
 public static class Loopback
 {
-    private static readonly ConcurrentDictionary<int, bool> Given = new();
-
-    public static int FreePort()
-    {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
-            if (Given.TryAdd(port, true))
-            {
-                return port;
-            }
-        }
-
-        throw new InvalidOperationException("No free loopback port found.");
-    }
+    public static int FreePort() => HybridStreaming.AppHost.AppHostSettings.FreePort();
 }
 
 /// <summary>The repository this test runs from (the folder holding <c>HybridStreaming.sln</c>).</summary>
