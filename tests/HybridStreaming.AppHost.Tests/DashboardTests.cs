@@ -63,17 +63,21 @@ public sealed class DashboardTests : IDisposable
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
         await GoLiveAsync(apphost, agoraPort, $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
 
-        // The trace's page: spans of the four services, and the workers' calls to both providers.
-        // Telemetry reaches the dashboard in batches: reload until the workers' spans are there.
+        // The trace's page: spans of the four services, and the workers' calls to both providers — which
+        // calls, a span's details say (its URL). Telemetry reaches the dashboard in batches, and the
+        // workers' steps run after the go-live's request: reload until everything is there.
         var traceUrl = new Uri(apphost.DashboardUrl, $"traces/detail/{traceId}").ToString();
         var text = "";
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        List<string> agoraCalls = [], cloudflareCalls = [];
+        var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
         {
             await page.GotoAsync(traceUrl);
             await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
             text = await page.Locator("body").InnerTextAsync();
-            if (TraceResources.All(text.Contains) && text.Contains(KnownResources.AgoraEmulator) && text.Contains(KnownResources.CloudflareEmulator))
+            agoraCalls = await SpanUrlsAsync(page, KnownResources.AgoraEmulator);
+            cloudflareCalls = await SpanUrlsAsync(page, KnownResources.CloudflareEmulator);
+            if (TraceResources.All(text.Contains) && agoraCalls.Any(IsCloudRecordingStart) && cloudflareCalls.Any(IsLiveInputCreate))
             {
                 break;
             }
@@ -82,15 +86,13 @@ public sealed class DashboardTests : IDisposable
         }
 
         text.Should().ContainAll(TraceResources, "the go-live is one trace across the gateway, the Channel API and both workers");
-        text.Should().Contain(KnownResources.AgoraEmulator, "the recording worker's Cloud Recording calls are in the trace")
-            .And.Contain(KnownResources.CloudflareEmulator, "the relay worker's live-input calls are in the trace");
-
-        // Which calls: a span's details list its URL.
-        (await SpanUrlsAsync(page, KnownResources.AgoraEmulator)).Should().Contain(url => Regex.IsMatch(url, "/cloud_recording/resourceid/[^/]+/mode/mix/start"),
-            "the Cloud Recording start call is in the go-live's trace");
-        (await SpanUrlsAsync(page, KnownResources.CloudflareEmulator)).Should().Contain(url => url.EndsWith("/stream/live_inputs", StringComparison.Ordinal),
-            "the live-input create call is in the go-live's trace");
+        agoraCalls.Should().Contain(url => IsCloudRecordingStart(url), "the recording worker's Cloud Recording start call is in the go-live's trace");
+        cloudflareCalls.Should().Contain(url => IsLiveInputCreate(url), "the relay worker's live-input create call is in the go-live's trace");
     }
+
+    private static bool IsCloudRecordingStart(string url) => Regex.IsMatch(url, "/cloud_recording/resourceid/[^/]+/mode/mix/start$");
+
+    private static bool IsLiveInputCreate(string url) => url.EndsWith("/stream/live_inputs", StringComparison.Ordinal);
 
     /// <summary>Opens each span that calls <paramref name="peer"/> and reads the URL its details show.</summary>
     private static async Task<List<string>> SpanUrlsAsync(IPage page, string peer)
