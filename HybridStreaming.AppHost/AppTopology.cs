@@ -166,9 +166,23 @@ public static class AppTopology
         project.WithParameters(parameters);
         var agoraUrl = agora.GetEndpoint("http");
         var cloudflareUrl = cloudflare.GetEndpoint("http");
-        project.WithEnvironment("AGORA_API_BASE_URL", agoraUrl)
-            .WithEnvironment("CLOUDFLARE_API_BASE_URL", ReferenceExpression.Create($"{cloudflareUrl}/client/v4"))
-            .WithEnvironment("CLOUDFLARE_STREAM_PLAYBACK_BASE_URL", cloudflareUrl);
+        // The emulators' addresses, unless the AppHost's configuration names the real providers' (docs/providers.md).
+        var configuration = project.ApplicationBuilder.Configuration;
+        void Url(string name, ReferenceExpression emulator)
+        {
+            if (configuration[name] is { Length: > 0 } configured)
+            {
+                project.WithEnvironment(name, configured);
+            }
+            else
+            {
+                project.WithEnvironment(name, emulator);
+            }
+        }
+
+        Url("AGORA_API_BASE_URL", ReferenceExpression.Create($"{agoraUrl}"));
+        Url("CLOUDFLARE_API_BASE_URL", ReferenceExpression.Create($"{cloudflareUrl}/client/v4"));
+        Url("CLOUDFLARE_STREAM_PLAYBACK_BASE_URL", ReferenceExpression.Create($"{cloudflareUrl}"));
         return project.Resource == agora.Resource || project.Resource == cloudflare.Resource
             ? project
             : project.WaitFor(agora).WaitFor(cloudflare);
@@ -216,7 +230,16 @@ public static class AppTopology
         };
         foreach (var (name, value) in defaults)
         {
-            project.WithEnvironment(name, configuration[name] is { Length: > 0 } configured ? configured : value);
+            var chosen = configuration[name] is { Length: > 0 } configured ? configured : value;
+            if (name.EndsWith("_KEY", StringComparison.Ordinal))
+            {
+                // The bucket's keys: a secret parameter, masked in the dashboard like the providers' secrets.
+                project.WithEnvironment(name, project.ApplicationBuilder.AddParameter(ParameterName(name), chosen, secret: true));
+            }
+            else
+            {
+                project.WithEnvironment(name, chosen);
+            }
         }
 
         return project;

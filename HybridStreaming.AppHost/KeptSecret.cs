@@ -16,8 +16,14 @@ internal static class KeptSecret
 
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var secret = generate();
-        File.WriteAllText(path, secret + "\n");
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        // Owner-only from its creation: the folder itself is readable by the servers' service users.
+        using var file = new StreamWriter(path, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        });
+        file.Write(secret + "\n");
         return secret;
     }
 }

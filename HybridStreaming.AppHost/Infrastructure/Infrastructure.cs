@@ -169,6 +169,11 @@ public static class InfrastructureExtensions
         });
         builder.Eventing.Subscribe<ResourceReadyEvent>(server.Resource, async (ready, ct) =>
         {
+            if (!builder.Resources.Contains(database.Resource))
+            {
+                return; // Not part of this run (AppHost:Only).
+            }
+
             var notifications = ready.Services.GetRequiredService<ResourceNotificationService>();
             try
             {
@@ -222,8 +227,9 @@ public static class InfrastructureExtensions
 
     /// <summary>
     /// Aspire's own container resources, where a container runtime is present and chosen
-    /// (<c>AppHost:Infrastructure=containers</c>). Not available on the project's machines, which have no
-    /// container engine; it compiles and is documented (docs/development.md).
+    /// (<c>AppHost:Infrastructure=containers</c>; connection strings in configuration are not consulted
+    /// then). Not available on the project's machines, which have no container engine; it compiles and is
+    /// documented (README, decision 0008).
     /// </summary>
     private static InfrastructureResources AddContainerInfrastructure(this IDistributedApplicationBuilder builder, IReadOnlyList<string> databases)
     {

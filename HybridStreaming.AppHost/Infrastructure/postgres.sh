@@ -7,7 +7,12 @@
 #   postgres.sh <state-dir> <port> <durable: true|false>     password in $POSTGRES_PASSWORD
 set -uo pipefail
 state=$1 port=$2 durable=$3
-bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+if [[ -f $state/data/PG_VERSION ]]; then
+  # An existing cluster runs on the major version that created it.
+  bin=/usr/lib/postgresql/$(cat "$state/data/PG_VERSION")/bin
+else
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+fi
 if [[ -z $bin || ! -x $bin/postgres ]]; then
   echo "PostgreSQL is not installed: sudo apt-get install -y postgresql (./run.sh and ./test.sh install it)" >&2
   exit 1
@@ -28,6 +33,8 @@ if [[ ! -f $state/data/PG_VERSION ]]; then
   fi
   rm -f "$pwfile"
 fi
+# The server needs no password of its own (initdb stored its hash): keep it out of the server's environment.
+unset POSTGRES_PASSWORD
 settings=(-c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=300
           -c log_min_messages=warning -c "log_line_prefix=%m [%p] ")
 if [[ $durable == false ]]; then
@@ -35,9 +42,11 @@ if [[ $durable == false ]]; then
   settings+=(-c fsync=off -c synchronous_commit=off -c full_page_writes=off)
 fi
 cd "$state"
+# Trapped before the server starts, so a stop that comes at once still reaches it.
+server=
+trap 'if [[ -n $server ]]; then kill -INT "$server" 2>/dev/null; else exit 143; fi' TERM INT
 "${as_service[@]}" "$bin/postgres" -D "$state/data" -p "$port" "${settings[@]}" &
 server=$!
-trap 'kill -INT "$server" 2>/dev/null' TERM INT
 wait "$server"; code=$?
 # A trapped signal interrupts the first wait: wait again for the server's own exit.
 while kill -0 "$server" 2>/dev/null; do wait "$server"; code=$?; done

@@ -35,6 +35,14 @@ umask 077
 if [[ $management != 0 ]]; then echo "[rabbitmq_management]." > "$state/enabled_plugins"; else echo "[]." > "$state/enabled_plugins"; fi
 [[ $(id -u) == 0 ]] && chown -R rabbitmq:rabbitmq "$state"
 cd "$state"
+# Trapped before anything starts, so a stop that comes at once still reaches the broker and its epmd.
+broker= epmd_pid=
+stop() {
+  if [[ -n $broker ]]; then kill -TERM "$broker" 2>/dev/null; return; fi
+  [[ -n $epmd_pid ]] && kill -TERM "$epmd_pid" 2>/dev/null
+  exit 143
+}
+trap stop TERM INT
 "${as_service[@]}" "$epmd" -port "$epmd_port" -address 127.0.0.1 &
 epmd_pid=$!
 env HOME="$state" RUNNING_UNDER_SYSTEMD=true RABBITMQ_NODENAME="$node" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
@@ -45,7 +53,6 @@ env HOME="$state" RUNNING_UNDER_SYSTEMD=true RABBITMQ_NODENAME="$node" RABBITMQ_
   RABBITMQ_PASSWORD= RABBITMQ_USER= \
   "${as_service[@]}" "$server" &
 broker=$!
-trap 'kill -TERM "$broker" 2>/dev/null' TERM INT
 wait "$broker"; code=$?
 while kill -0 "$broker" 2>/dev/null; do wait "$broker"; code=$?; done
 kill -TERM "$epmd_pid" 2>/dev/null; wait "$epmd_pid" 2>/dev/null

@@ -125,7 +125,7 @@ public sealed class TestTopology : IAsyncDisposable
     public CustomResourceSnapshot Snapshot(string resource) =>
         Notifications.TryGetCurrentState(resource, out var current) ? current.Snapshot : throw new KeyNotFoundException($"No state for '{resource}'.");
 
-    /// <summary>The process the orchestrator started for the resource (for a project: its <c>dotnet run</c>), while it runs.</summary>
+    /// <summary>The process the orchestrator started for the resource (a script, a server, or <c>dotnet &lt;Project&gt;.dll</c>), while it runs.</summary>
     public int? ProcessId(string resource) =>
         Snapshot(resource).Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } value
         && int.TryParse(Convert.ToString(value, CultureInfo.InvariantCulture), out var pid) ? pid : null;
