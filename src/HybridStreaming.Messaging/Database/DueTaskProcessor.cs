@@ -122,7 +122,7 @@ public abstract partial class DueTaskProcessor<TDbContext>(
         // outbox rows it writes would each start a new trace. A row without one (written before the
         // columns existed) runs as a root.
         using var activity = Telemetry.Source.StartActivity(
-            $"{Table} step", ActivityKind.Internal, new StoredTraceContext(task.TraceParent, task.TraceState).ToParent());
+            $"{Table} step", ActivityKind.Internal, task.Trace.ToParent());
         activity?.SetTag(DueTaskMetrics.TableTag, Table);
         activity?.SetTag(DueTaskMetrics.KeyTag, task.Key);
         try
@@ -170,8 +170,7 @@ public abstract partial class DueTaskProcessor<TDbContext>(
         {
             claimed.Add(new ClaimedTask(
                 reader.GetGuid(0),
-                reader.IsDBNull(1) ? null : reader.GetString(1),
-                reader.IsDBNull(2) ? null : reader.GetString(2)));
+                new StoredTraceContext(reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2))));
         }
 
         return claimed;
@@ -199,7 +198,7 @@ public abstract partial class DueTaskProcessor<TDbContext>(
         base.Dispose();
     }
 
-    private readonly record struct ClaimedTask(Guid Key, string? TraceParent, string? TraceState);
+    private readonly record struct ClaimedTask(Guid Key, StoredTraceContext Trace);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A step of {Table} task {Key} failed; it is retried when its lease ends")]
     private static partial void LogStepFailed(ILogger logger, Exception exception, string table, Guid key);

@@ -19,8 +19,8 @@ public static class MessagingModelBuilderExtensions
             outbox.Property(m => m.SequenceNumber).UseIdentityAlwaysColumn();
             outbox.Property(m => m.MessageType).HasMaxLength(512);
             outbox.Property(m => m.Body).HasColumnType("jsonb");
-            outbox.Property(m => m.TraceParent).HasMaxLength(128);
-            outbox.Property(m => m.TraceState).HasMaxLength(512);
+            outbox.Property(m => m.TraceParent).HasMaxLength(StoredTraceContext.TraceParentMaxLength);
+            outbox.Property(m => m.TraceState).HasMaxLength(StoredTraceContext.TraceStateMaxLength);
             outbox.HasIndex(m => m.MessageId).IsUnique();
             outbox.HasIndex(m => new { m.AggregateId, m.SequenceNumber });
         });

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace HybridStreaming.Messaging.Outbox;
@@ -41,15 +40,15 @@ public sealed class OutboxMessage
 
     public static OutboxMessage Create(object message, Type messageType, Guid aggregateId, DateTimeOffset now)
     {
-        var activity = Activity.Current;
+        var trace = StoredTraceContext.Current;
         return new OutboxMessage
         {
             MessageId = Guid.CreateVersion7(now),
             AggregateId = aggregateId,
             MessageType = OutboxMessageTypes.NameOf(messageType),
             Body = JsonSerializer.Serialize(message, messageType, MessagingJson.Options),
-            TraceParent = activity?.Id is { } id && activity.IdFormat == ActivityIdFormat.W3C ? id : null,
-            TraceState = activity?.TraceStateString,
+            TraceParent = trace.TraceParent,
+            TraceState = trace.TraceState,
             CreatedAt = now,
         };
     }

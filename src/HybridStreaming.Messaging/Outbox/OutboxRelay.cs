@@ -228,8 +228,8 @@ public sealed partial class OutboxRelay<TDbContext>(
             return $"Unknown message type '{row.MessageType}'.";
         }
 
-        ActivityContext.TryParse(row.TraceParent, row.TraceState, isRemote: true, out var parent);
-        using var activity = Telemetry.Source.StartActivity("outbox relay", ActivityKind.Internal, parent);
+        using var activity = Telemetry.Source.StartActivity(
+            "outbox relay", ActivityKind.Internal, new StoredTraceContext(row.TraceParent, row.TraceState).ToParent());
         activity?.SetTag("messaging.message.id", row.MessageId);
         activity?.SetTag("hs.outbox.sequence", row.SequenceNumber);
 
