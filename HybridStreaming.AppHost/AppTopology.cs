@@ -259,6 +259,12 @@ public static class AppTopology
         return project;
     }
 
+    /// <summary>
+    /// Whether a resource of the model is one the topology runs or represents — not a parameter, not the
+    /// dashboard Aspire adds: what the AppHost's start-up report and the tests wait for.
+    /// </summary>
+    public static bool IsPartOfTopology(IResource resource) => resource is not ParameterResource && resource.Name != "aspire-dashboard";
+
     /// <summary><c>AGORA_APP_ID</c> → <c>agora-app-id</c>: resource names are lower-case with dashes.</summary>
     private static string ParameterName(string variable) => variable.ToLowerInvariant().Replace('_', '-');
 

@@ -43,10 +43,7 @@ internal sealed class StartupReport(
     {
         await Task.Yield();
 
-        var resources = model.Resources
-            .Where(r => r is not ParameterResource && r.Name != "aspire-dashboard" && !r.Name.EndsWith("-rebuilder", StringComparison.Ordinal))
-            .Select(r => r.Name)
-            .ToHashSet(StringComparer.Ordinal);
+        var resources = model.Resources.Where(AppTopology.IsPartOfTopology).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
         var last = new Dictionary<string, string>(StringComparer.Ordinal);
         var reported = false;
         try

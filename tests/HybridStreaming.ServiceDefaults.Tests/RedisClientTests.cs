@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using StackExchange.Redis;
+using HybridStreaming.Testing;
 using Xunit;
 
 [assembly: AssemblyFixture(typeof(HybridStreaming.ServiceDefaults.Tests.RedisServer))]
@@ -68,7 +69,7 @@ public sealed class RedisClientTests(RedisServer redis)
     [Fact]
     public async Task While_Redis_is_unreachable_the_cache_misses_quickly_and_readiness_is_unhealthy()
     {
-        using var host = Build($"127.0.0.1:{RedisServer.FreePort()}");
+        using var host = Build($"127.0.0.1:{Loopback.FreePort()}");
         var cache = host.Services.GetRequiredService<IDistributedCache>();
         var clock = Stopwatch.StartNew();
 

@@ -81,9 +81,9 @@ public sealed partial class AppHostProcess : IAsyncDisposable
         [
             "dotnet", assembly,
             $"--AppHost:StateDirectory={stateDirectory}",
+            .. TestTopology.FreePortSettings.Select(setting => $"--AppHost:{setting}=0"),
+            // Later arguments win: the gateway on the port this process knows, and the caller's settings.
             $"--AppHost:GatewayPort={gatewayPort}",
-            "--AppHost:AgoraEmulatorPort=0", "--AppHost:CloudflareEmulatorPort=0", "--AppHost:PostgresPort=0", "--AppHost:RedisPort=0",
-            "--AppHost:RabbitMqPort=0", "--AppHost:RabbitMqDistributionPort=0", "--AppHost:RabbitMqEpmdPort=0", "--AppHost:RabbitMqManagementPort=0",
             .. extraArguments ?? [],
         ];
         foreach (var argument in arguments)

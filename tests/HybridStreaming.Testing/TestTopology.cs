@@ -20,7 +20,8 @@ namespace HybridStreaming.Testing;
 /// </summary>
 public sealed class TestTopology : IAsyncDisposable
 {
-    private static readonly string[] FreePortSettings =
+    /// <summary>Every port setting of the AppHost, to be chosen free (<c>0</c>).</summary>
+    internal static readonly string[] FreePortSettings =
     [
         "GatewayPort", "AgoraEmulatorPort", "CloudflareEmulatorPort", "PostgresPort", "RedisPort", "RabbitMqPort",
         "RabbitMqDistributionPort", "RabbitMqEpmdPort", "RabbitMqManagementPort",
@@ -102,7 +103,7 @@ public sealed class TestTopology : IAsyncDisposable
 
     /// <summary>The resources of the model that run or represent something (no parameters, nothing hidden).</summary>
     public IReadOnlyList<IResource> Resources =>
-        [.. App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Where(IsVisible)];
+        [.. App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Where(AppTopology.IsPartOfTopology)];
 
     public Uri GetEndpoint(string resource) => App.GetEndpoint(resource, "http");
 
@@ -200,11 +201,6 @@ public sealed class TestTopology : IAsyncDisposable
         return report.ToString();
     }
 
-    private static bool IsVisible(IResource resource) =>
-        resource is not ParameterResource
-        && !resource.Name.EndsWith("-rebuilder", StringComparison.Ordinal)
-        && resource.Name != "aspire-dashboard";
-
     public async ValueTask DisposeAsync()
     {
         try
@@ -241,7 +237,7 @@ public sealed class TestTopology : IAsyncDisposable
         public ResourceLogCollector(DistributedApplication app)
         {
             var loggers = app.Services.GetRequiredService<ResourceLoggerService>();
-            foreach (var resource in app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Where(IsVisible))
+            foreach (var resource in app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Where(AppTopology.IsPartOfTopology))
             {
                 _ = FollowAsync(loggers, resource);
             }
