@@ -1,5 +1,7 @@
 using System.Text;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,13 +14,29 @@ namespace HybridStreaming.ServiceDefaults;
 /// provider (<c>JWT_AUTHORITY</c> + <c>JWT_AUDIENCE</c>, keys from its discovery document). Development:
 /// a symmetric key (<c>JWT_ISSUER</c>, <c>JWT_AUDIENCE</c>, <c>JWT_SIGNING_KEY</c>), the one the gateway's
 /// <c>/api/dev/token</c> signs with. Tokens carry <c>sub</c> (the user) and <c>role</c> (seller, buyer, admin).
+/// Next to them, guest tokens the platform signs itself (<see cref="GuestTokens"/>, role <c>viewer</c>)
+/// are accepted where <see cref="ViewerPolicy"/> allows them — viewer routes only; everywhere else
+/// (the default policy) a guest is authenticated but forbidden (403).
 /// </summary>
 public static class JwtAuthentication
 {
     public const string SellerPolicy = "seller";
     public const string AdminPolicy = "admin";
+
+    /// <summary>Watching: any account holder, or a guest. Playback, status, viewer counts, heartbeats, subscriber RTC tokens.</summary>
+    public const string ViewerPolicy = "viewer";
+
     public const string RoleClaim = "role";
     public const string SubjectClaim = "sub";
+
+    /// <summary>The scheme for the identity provider's (or the development key's) tokens.</summary>
+    public const string AccountScheme = JwtBearerDefaults.AuthenticationScheme;
+
+    /// <summary>The scheme for the platform's own guest tokens.</summary>
+    public const string GuestScheme = "Guest";
+
+    /// <summary>The default scheme: looks at a bearer token's header and hands it to the scheme that can validate it.</summary>
+    public const string TokenScheme = "Token";
 
     public static class Roles
     {
@@ -26,6 +44,10 @@ public static class JwtAuthentication
         public const string Buyer = "buyer";
         public const string Admin = "admin";
 
+        /// <summary>A guest watching from a shared link: no account, viewer routes only.</summary>
+        public const string Viewer = "viewer";
+
+        /// <summary>The roles of account holders (what the development token endpoint hands out).</summary>
         public static readonly string[] All = [Seller, Buyer, Admin];
     }
 
@@ -83,30 +105,51 @@ public static class JwtAuthentication
         where TBuilder : IHostApplicationBuilder
     {
         var settings = ReadSettings(builder.Configuration);
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
-        {
-            options.MapInboundClaims = false;
-            options.Audience = settings.Audience;
-            if (settings.UsesSigningKey)
+        var guests = GuestTokens.ReadSettings(builder.Configuration, settings.Audience);
+        builder.Services.AddSingleton(guests);
+        var authentication = builder.Services.AddAuthentication(TokenScheme)
+            .AddPolicyScheme(TokenScheme, "Account or guest token", options =>
+                options.ForwardDefaultSelector = context => guests.Enabled && GuestTokens.IsGuestToken(context.Request.Headers.Authorization)
+                    ? GuestScheme
+                    : AccountScheme)
+            .AddJwtBearer(AccountScheme, options =>
             {
-                options.TokenValidationParameters = new TokenValidationParameters
+                options.MapInboundClaims = false;
+                options.Audience = settings.Audience;
+                if (settings.UsesSigningKey)
                 {
-                    ValidIssuer = settings.Issuer,
-                    ValidAudience = settings.Audience,
-                    IssuerSigningKey = settings.SecurityKey,
-                    NameClaimType = SubjectClaim,
-                    RoleClaimType = RoleClaim,
-                    ClockSkew = TimeSpan.FromSeconds(30),
-                };
-            }
-            else
+                    options.TokenValidationParameters = new TokenValidationParameters
+                    {
+                        ValidIssuer = settings.Issuer,
+                        ValidAudience = settings.Audience,
+                        IssuerSigningKey = settings.SecurityKey,
+                        NameClaimType = SubjectClaim,
+                        RoleClaimType = RoleClaim,
+                        ClockSkew = TimeSpan.FromSeconds(30),
+                    };
+                }
+                else
+                {
+                    options.Authority = settings.Authority;
+                    options.TokenValidationParameters.NameClaimType = SubjectClaim;
+                    options.TokenValidationParameters.RoleClaimType = RoleClaim;
+                }
+            });
+        if (guests.Enabled)
+        {
+            authentication.AddJwtBearer(GuestScheme, options =>
             {
-                options.Authority = settings.Authority;
-                options.TokenValidationParameters.NameClaimType = SubjectClaim;
-                options.TokenValidationParameters.RoleClaimType = RoleClaim;
-            }
-        });
+                options.MapInboundClaims = false;
+                options.TokenValidationParameters = guests.ValidationParameters();
+            });
+        }
+
+        var member = new AuthorizationPolicyBuilder(TokenScheme).RequireAuthenticatedUser().RequireRole(Roles.All).Build();
         builder.Services.AddAuthorizationBuilder()
+            // RequireAuthorization() without a policy: account holders only, so a guest gets 403 there.
+            .SetDefaultPolicy(member)
+            .AddPolicy(ViewerPolicy, policy => policy.AddAuthenticationSchemes(TokenScheme).RequireAuthenticatedUser()
+                .RequireRole([.. Roles.All, Roles.Viewer]))
             .AddPolicy(SellerPolicy, policy => policy.RequireRole(Roles.Seller, Roles.Admin))
             .AddPolicy(AdminPolicy, policy => policy.RequireRole(Roles.Admin));
         return builder;

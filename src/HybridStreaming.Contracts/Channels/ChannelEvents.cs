@@ -25,13 +25,27 @@ public sealed record StreamStopRequested(
     DateTimeOffset OccurredAt,
     string Reason) : IIntegrationEvent;
 
-/// <summary>Viewer usage of a finished session, for the cost ledger.</summary>
+/// <summary>
+/// Viewer usage of a finished session, for the cost ledger: exactly one per session, in the same commit
+/// as its <see cref="StreamEnded"/>, zeros when nobody watched. Minutes are exact (seconds ÷ 60), counted
+/// from the session going live to the stop request.
+/// </summary>
+/// <param name="ViewerMinutes">All viewer-minutes: <paramref name="HlsViewerMinutes"/> + <paramref name="AgoraViewerMinutes"/>.</param>
+/// <param name="PeakViewers">The most viewers present at once.</param>
+/// <param name="HlsViewerMinutes">Minutes watched over HLS from the CDN (priced at delivery).</param>
+/// <param name="AgoraViewerMinutes">Minutes watched as an Agora audience (priced at Agora's audience rate).</param>
+/// <param name="UniqueViewers">Distinct viewers (account users and guests' kept viewer ids).</param>
+/// <param name="Complete">False when presence could not be counted for part of the session (Redis down): the figures are a lower bound.</param>
 public sealed record ViewerUsageReported(
     Guid SessionId,
     Guid ChannelId,
     DateTimeOffset OccurredAt,
     decimal ViewerMinutes,
-    int PeakViewers) : IIntegrationEvent;
+    int PeakViewers,
+    decimal HlsViewerMinutes,
+    decimal AgoraViewerMinutes,
+    int UniqueViewers,
+    bool Complete) : IIntegrationEvent;
 
 /// <summary>The session ended.</summary>
 public sealed record StreamEnded(
