@@ -42,6 +42,10 @@ internal static class Extensions
         builder.Services.AddScoped<RtcIdentities>();
         builder.Services.AddScoped<Application.Features.Webhooks.WebhookReceipts>();
         builder.Services.AddSingleton<PlaybackCache>();
+        builder.Services.AddSingleton<ChannelChangeFeed>();
+        builder.Services.AddSingleton<ViewerPresence>();
+        builder.Services.AddSingleton<Application.Features.Viewers.PresenceGaps>();
+        builder.Services.AddHostedService<ChannelChangeListener>();
         builder.Services.AddHostedService<SessionDeadlineSweeper>();
     }
 }

@@ -1,18 +1,30 @@
 using HybridStreaming.Channels.Api.Application.Features.Channels;
 using HybridStreaming.Channels.Api.Application.Features.Live;
 using HybridStreaming.Channels.Api.Application.Features.RtcTokens;
+using HybridStreaming.Channels.Api.Application.Features.Viewers;
+using HybridStreaming.ServiceDefaults;
 using Mediator;
 
 namespace HybridStreaming.Channels.Api.Api;
 
 public sealed record ChannelRequest(string? Title, string? Description);
 
-/// <summary><c>/api/channels</c>: channels, going live and stopping, status, playback and RTC tokens. JWT required.</summary>
+/// <param name="Role"><c>publisher</c> or <c>subscriber</c>; left out: publisher for the channel's seller, subscriber otherwise.</param>
+public sealed record RtcTokenRequest(string? Role);
+
+/// <param name="Path"><c>hls</c> or <c>agora</c>: how the player plays; left out: the session's mode.</param>
+public sealed record HeartbeatRequest(string? Path);
+
+/// <summary>
+/// <c>/api/channels</c>: channels, going live and stopping (account holders; a guest gets 403), and the
+/// viewer routes — status, playback, viewer counts, heartbeats, subscriber RTC tokens — which guests may use too.
+/// </summary>
 public static class ChannelsApi
 {
     public static IEndpointRouteBuilder MapChannelsApi(this IEndpointRouteBuilder app)
     {
         var channels = app.MapGroup("/api/channels").RequireAuthorization().WithTags("Channels");
+        var viewing = app.MapGroup("/api/channels").RequireAuthorization(JwtAuthentication.ViewerPolicy).WithTags("Viewers");
 
         channels.MapPost("/", async (ChannelRequest body, ISender sender, CancellationToken ct) =>
             (await sender.Send(new CreateChannel(body.Title, body.Description), ct))
@@ -38,14 +50,20 @@ public static class ChannelsApi
             (await sender.Send(new StopLive(id), ct))
                 .ToHttpResult(accepted => TypedResults.Accepted($"/api/channels/{id}/status", accepted)));
 
-        channels.MapGet("/{id}/status", async (Guid id, ISender sender, CancellationToken ct) =>
+        viewing.MapGet("/{id}/status", async (Guid id, ISender sender, CancellationToken ct) =>
             (await sender.Send(new GetStatus(id), ct)).ToHttpResult(TypedResults.Ok));
 
-        channels.MapGet("/{id}/playback", async (Guid id, ISender sender, CancellationToken ct) =>
+        viewing.MapGet("/{id}/playback", async (Guid id, ISender sender, CancellationToken ct) =>
             (await sender.Send(new GetPlayback(id), ct)).ToHttpResult(TypedResults.Ok));
 
-        channels.MapPost("/{id}/rtc-token", async (Guid id, ISender sender, CancellationToken ct) =>
-            (await sender.Send(new IssueRtcToken(id), ct)).ToHttpResult(TypedResults.Ok));
+        viewing.MapGet("/{id}/viewers", async (Guid id, ISender sender, CancellationToken ct) =>
+            (await sender.Send(new GetViewers(id), ct)).ToHttpResult(TypedResults.Ok));
+
+        viewing.MapPost("/{id}/viewers/heartbeat", async (Guid id, HeartbeatRequest? body, ISender sender, CancellationToken ct) =>
+            (await sender.Send(new Heartbeat(id, body?.Path), ct)).ToHttpResult(TypedResults.Ok));
+
+        viewing.MapPost("/{id}/rtc-token", async (Guid id, RtcTokenRequest? body, ISender sender, CancellationToken ct) =>
+            (await sender.Send(new IssueRtcToken(id, body?.Role), ct)).ToHttpResult(TypedResults.Ok));
 
         return app;
     }

@@ -5,7 +5,8 @@ namespace HybridStreaming.Channels.Api.Application;
 /// <summary>
 /// Deadlines and the hybrid rollout, from the flat configuration names of architecture §8.4
 /// (<c>RELAY_START_DEADLINE_SECONDS</c>, <c>STOP_DEADLINE_SECONDS</c>, <c>SELLER_GRACE_SECONDS</c>,
-/// <c>HYBRID_ENABLED</c>, <c>HYBRID_ROLLOUT_PERCENT</c>, <c>HYBRID_ALLOW_CHANNELS</c>, <c>HYBRID_DENY_CHANNELS</c>).
+/// <c>HYBRID_ENABLED</c>, <c>HYBRID_ROLLOUT_PERCENT</c>, <c>HYBRID_ALLOW_CHANNELS</c>, <c>HYBRID_DENY_CHANNELS</c>),
+/// and viewer presence (<c>VIEWER_HEARTBEAT_SECONDS</c>, <c>VIEWER_PRESENCE_WINDOW_SECONDS</c>).
 /// </summary>
 public sealed class ChannelsOptions
 {
@@ -21,6 +22,12 @@ public sealed class ChannelsOptions
     /// <summary>Lifetime of RTC tokens handed out by <c>rtc-token</c>.</summary>
     public TimeSpan RtcTokenLifetime { get; init; } = TimeSpan.FromHours(2);
 
+    /// <summary>How often a playing buyer's player sends a heartbeat (told to players in each answer).</summary>
+    public TimeSpan ViewerHeartbeat { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A viewer counts as watching while their last heartbeat is at most this old.</summary>
+    public TimeSpan PresenceWindow { get; init; } = TimeSpan.FromSeconds(30);
+
     public HybridRolloutPolicy Rollout { get; init; } = new(true, 100, new HashSet<Guid>(), new HashSet<Guid>());
 
     public static ChannelsOptions From(IConfiguration configuration)
@@ -33,12 +40,19 @@ public sealed class ChannelsOptions
             SellerGrace = Seconds(configuration, "SELLER_GRACE_SECONDS", 30, problems),
             SweepInterval = TimeSpan.FromMilliseconds(Number(configuration, "DEADLINE_SWEEP_INTERVAL_MS", 500, 50, 60_000, problems)),
             RtcTokenLifetime = Seconds(configuration, "RTC_TOKEN_LIFETIME_SECONDS", 7200, problems),
+            ViewerHeartbeat = Seconds(configuration, "VIEWER_HEARTBEAT_SECONDS", 10, problems),
+            PresenceWindow = Seconds(configuration, "VIEWER_PRESENCE_WINDOW_SECONDS", 30, problems),
             Rollout = new HybridRolloutPolicy(
                 Flag(configuration, "HYBRID_ENABLED", true, problems),
                 Number(configuration, "HYBRID_ROLLOUT_PERCENT", 100, 0, 100, problems),
                 Ids(configuration, "HYBRID_ALLOW_CHANNELS", problems),
                 Ids(configuration, "HYBRID_DENY_CHANNELS", problems)),
         };
+        if (options.PresenceWindow <= options.ViewerHeartbeat)
+        {
+            problems.Add($"VIEWER_PRESENCE_WINDOW_SECONDS ({options.PresenceWindow.TotalSeconds:0}) must be longer than VIEWER_HEARTBEAT_SECONDS ({options.ViewerHeartbeat.TotalSeconds:0}), or every viewer would flicker out between beats");
+        }
+
         if (problems.Count > 0)
         {
             throw new InvalidOperationException("Channel API configuration is invalid: " + string.Join("; ", problems) + ".");

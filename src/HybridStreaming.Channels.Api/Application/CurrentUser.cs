@@ -13,6 +13,9 @@ public interface ICurrentUser
     bool IsAdmin => Role == JwtAuthentication.Roles.Admin;
 
     bool IsSeller => Role == JwtAuthentication.Roles.Seller;
+
+    /// <summary>A guest with a platform-signed viewer token (their <see cref="Id"/> is their kept viewer id).</summary>
+    bool IsGuest => Role == JwtAuthentication.Roles.Viewer;
 }
 
 internal sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentUser

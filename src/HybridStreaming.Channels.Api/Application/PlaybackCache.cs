@@ -1,19 +1,40 @@
 using HybridStreaming.Channels.Api.Domain;
+using HybridStreaming.Channels.Api.Infrastructure;
 using HybridStreaming.Contracts;
+using HybridStreaming.ServiceDefaults;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Hybrid;
 
 namespace HybridStreaming.Channels.Api.Application;
 
 /// <summary>What playback needs to know about a channel, as cached.</summary>
-public sealed record PlaybackSnapshot(bool ChannelExists, Guid? SessionId, SessionState? State, StreamMode? Mode, string? HlsUrl, string AgoraChannelName);
+public sealed record PlaybackSnapshot(bool ChannelExists, Guid? SessionId, SessionState? State, StreamMode? Mode, string? HlsUrl, string AgoraChannelName)
+{
+    /// <summary>From the database: the channel and its active session (starting, live or stopping), if any.</summary>
+    public static async ValueTask<PlaybackSnapshot> LoadAsync(ChannelsDbContext db, Guid channelId, CancellationToken cancellationToken)
+    {
+        var channel = await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == channelId, cancellationToken);
+        if (channel is null)
+        {
+            return new PlaybackSnapshot(false, null, null, null, null, Channel.AgoraChannelNameOf(channelId));
+        }
+
+        var session = await db.Sessions.AsNoTracking()
+            .Where(s => s.ChannelId == channelId && (s.State == SessionState.Starting || s.State == SessionState.Live || s.State == SessionState.Stopping))
+            .FirstOrDefaultAsync(cancellationToken);
+        return new PlaybackSnapshot(true, session?.Id, session?.State, session?.Mode, session?.HlsPlaybackUrl, channel.AgoraChannelName);
+    }
+}
 
 /// <summary>
-/// The playback answer through HybridCache: in-process first, then Redis, then the database. Every
-/// session state change removes the channel's entry once its transaction has committed; entries also
-/// expire quickly, so a missed removal (Redis down) heals itself. Redis being down never makes the
-/// answer wrong, only slower.
+/// The playback answer (and the session state heartbeats report) through HybridCache: in-process first,
+/// then Redis, then the database. Every session state change removes the channel's entry once its
+/// transaction has committed, and announces it on the <see cref="ChannelChangeFeed"/>, so the other
+/// replicas drop their in-process copies too: a change shows everywhere within a second. While Redis is
+/// unreachable nothing can be announced, so in-process copies then live one second; Redis being down
+/// never makes the answer wrong for longer than that, only slower.
 /// </summary>
-public sealed class PlaybackCache(HybridCache cache)
+public sealed class PlaybackCache(HybridCache cache, ChannelChangeFeed changes)
 {
     private static readonly HybridCacheEntryOptions Entry = new()
     {
@@ -21,11 +42,29 @@ public sealed class PlaybackCache(HybridCache cache)
         LocalCacheExpiration = TimeSpan.FromSeconds(5),
     };
 
+    private static readonly HybridCacheEntryOptions Unannounced = new()
+    {
+        Expiration = TimeSpan.FromSeconds(30),
+        LocalCacheExpiration = TimeSpan.FromSeconds(1),
+    };
+
     public static string Key(Guid channelId) => $"playback:{channelId:N}";
 
-    public ValueTask<PlaybackSnapshot> GetAsync(Guid channelId, Func<CancellationToken, ValueTask<PlaybackSnapshot>> load, CancellationToken cancellationToken) =>
-        cache.GetOrCreateAsync(Key(channelId), load, static (load, ct) => load(ct), Entry, cancellationToken: cancellationToken);
+    public ValueTask<PlaybackSnapshot> GetAsync(ChannelsDbContext db, Guid channelId, CancellationToken cancellationToken) =>
+        cache.GetOrCreateAsync(
+            Key(channelId),
+            (db, channelId),
+            static (state, ct) => PlaybackSnapshot.LoadAsync(state.db, state.channelId, ct),
+            changes.IsListening ? Entry : Unannounced,
+            cancellationToken: cancellationToken);
 
-    public ValueTask InvalidateAsync(Guid channelId, CancellationToken cancellationToken = default) =>
-        cache.RemoveAsync(Key(channelId), cancellationToken);
+    /// <summary>After a committed change: drops the entry here and in Redis, and tells the other replicas and gateways.</summary>
+    public async ValueTask InvalidateAsync(Guid channelId, CancellationToken cancellationToken = default)
+    {
+        await cache.RemoveAsync(Key(channelId), cancellationToken);
+        await changes.PublishAsync(channelId);
+    }
+
+    /// <summary>Another replica announced a change: drop the in-process copy (and the Redis entry, already gone).</summary>
+    public ValueTask ForgetAsync(Guid channelId) => cache.RemoveAsync(Key(channelId));
 }

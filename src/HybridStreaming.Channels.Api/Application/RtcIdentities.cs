@@ -6,9 +6,13 @@ using Npgsql;
 
 namespace HybridStreaming.Channels.Api.Application;
 
-/// <summary>Each user's stable Agora uid, minted on first use.</summary>
+/// <summary>Each seller's stable Agora uid, minted on first use; audience members' ephemeral ones.</summary>
 public sealed class RtcIdentities(ChannelsDbContext db, TimeProvider clock)
 {
+    /// <summary>A random uid in the audience range, not stored (see <see cref="RtcIdentity"/>).</summary>
+    public static uint Ephemeral() =>
+        RtcIdentity.MinEphemeralUid + (uint)RandomNumberGenerator.GetInt32(0, (int)(RtcIdentity.MaxEphemeralUid - RtcIdentity.MinEphemeralUid) + 1);
+
     public async Task<uint> UidOfAsync(string userId, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 5; attempt++)

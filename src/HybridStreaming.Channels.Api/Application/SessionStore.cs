@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace HybridStreaming.Channels.Api.Application;
 
 /// <summary>Loads sessions and applies transitions with optimistic concurrency.</summary>
-public sealed partial class SessionStore(ChannelsDbContext db, TimeProvider clock, ILogger<SessionStore> logger)
+public sealed partial class SessionStore(ChannelsDbContext db, ViewerPresence presence, TimeProvider clock, ILogger<SessionStore> logger)
 {
     private const int MaxAttempts = 5;
 
@@ -37,11 +37,14 @@ public sealed partial class SessionStore(ChannelsDbContext db, TimeProvider cloc
                 return null;
             }
 
-            var result = transition(session, clock.GetUtcNow());
+            var now = clock.GetUtcNow();
+            var result = transition(session, now);
             if (!result.Applied)
             {
                 LogIgnored(logger, what, sessionId, result.IgnoredBecause ?? "");
             }
+
+            await ReportViewerUsageIfEndedAsync(session, presence, now);
 
             try
             {
@@ -53,6 +56,18 @@ public sealed partial class SessionStore(ChannelsDbContext db, TimeProvider cloc
                 LogConflict(logger, what, sessionId, attempt);
                 db.ChangeTracker.Clear();
             }
+        }
+    }
+
+    /// <summary>
+    /// A session that has just ended reports its viewers' usage in the same save, so
+    /// <c>ViewerUsageReported</c> commits with <c>StreamEnded</c> (every path that ends a session calls this).
+    /// </summary>
+    public static async Task ReportViewerUsageIfEndedAsync(StreamSession session, ViewerPresence presence, DateTimeOffset now)
+    {
+        if (session.AwaitsViewerUsage)
+        {
+            session.ReportViewerUsage(await presence.UsageAsync(session.Id), now);
         }
     }
 

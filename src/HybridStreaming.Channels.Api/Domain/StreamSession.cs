@@ -119,6 +119,24 @@ public sealed class StreamSession : IHasIntegrationEvents
     /// <summary>Order of the last seller presence event applied (NCS <c>clientSeq</c>), to ignore stale ones.</summary>
     public long SellerPresenceSequence { get; private set; }
 
+    /// <summary>The most viewers at once; null until the viewer usage is reported when the session ends.</summary>
+    public int? PeakViewers { get; private set; }
+
+    public int? UniqueViewers { get; private set; }
+
+    public decimal? HlsViewerMinutes { get; private set; }
+
+    public decimal? AgoraViewerMinutes { get; private set; }
+
+    /// <summary>Whether the reported viewer usage covers the whole session (see <see cref="PresenceIncomplete"/>).</summary>
+    public bool? ViewerUsageComplete { get; private set; }
+
+    /// <summary>Set when a heartbeat could not be counted (Redis down): the usage reported at the end is a lower bound.</summary>
+    public bool PresenceIncomplete { get; private set; }
+
+    /// <summary>The session has ended and its viewer usage is still to be reported (exactly once, with <see cref="StreamEnded"/>).</summary>
+    public bool AwaitsViewerUsage => State == SessionState.Ended && PeakViewers is null;
+
     /// <summary>Optimistic concurrency token (Postgres xmin).</summary>
     public uint Version { get; private set; }
 
@@ -411,6 +429,28 @@ public sealed class StreamSession : IHasIntegrationEvents
 
         Relay = RelayState.Live;
         RelayDetail = null;
+        return Transition.Done;
+    }
+
+    /// <summary>
+    /// The viewers' usage, counted while the session was live, goes out with the end: called in the
+    /// transaction that ended the session, so <see cref="ViewerUsageReported"/> commits with
+    /// <see cref="StreamEnded"/> — one per session, zeros when nobody watched.
+    /// </summary>
+    public Transition ReportViewerUsage(ViewerUsage usage, DateTimeOffset now)
+    {
+        if (!AwaitsViewerUsage)
+        {
+            return Transition.Ignored(State == SessionState.Ended ? "viewer usage already reported" : $"the session is {State}, not ended");
+        }
+
+        PeakViewers = usage.PeakViewers;
+        UniqueViewers = usage.UniqueViewers;
+        HlsViewerMinutes = usage.HlsMinutes;
+        AgoraViewerMinutes = usage.AgoraMinutes;
+        ViewerUsageComplete = usage.Complete && !PresenceIncomplete;
+        Raise(new ViewerUsageReported(
+            Id, ChannelId, now, usage.HlsMinutes + usage.AgoraMinutes, usage.PeakViewers, usage.HlsMinutes, usage.AgoraMinutes, usage.UniqueViewers, ViewerUsageComplete.Value));
         return Transition.Done;
     }
 

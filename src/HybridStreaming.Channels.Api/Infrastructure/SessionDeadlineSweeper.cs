@@ -40,6 +40,7 @@ internal sealed partial class SessionDeadlineSweeper(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ChannelsDbContext>();
+        var presence = scope.ServiceProvider.GetRequiredService<ViewerPresence>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = clock.GetUtcNow();
         var due = await db.Sessions.FromSql($"""
@@ -68,6 +69,8 @@ internal sealed partial class SessionDeadlineSweeper(
             {
                 LogStopDeadline(logger, session.Id, session.Reason ?? "");
             }
+
+            await SessionStore.ReportViewerUsageIfEndedAsync(session, presence, now);
         }
 
         await db.SaveChangesAsync(cancellationToken);

@@ -44,9 +44,12 @@ internal sealed class StreamSessionConfiguration : IEntityTypeConfiguration<Stre
         session.Property(s => s.RecordingSid).HasMaxLength(128);
         session.Property(s => s.RecordingMinutes).HasPrecision(12, 3);
         session.Property(s => s.RelayMinutes).HasPrecision(12, 3);
+        session.Property(s => s.HlsViewerMinutes).HasPrecision(14, 3);
+        session.Property(s => s.AgoraViewerMinutes).HasPrecision(14, 3);
         session.Property(s => s.Version).IsRowVersion();
         session.Ignore(s => s.PendingEvents);
         session.Ignore(s => s.IsActive);
+        session.Ignore(s => s.AwaitsViewerUsage);
 
         // One active session per channel, enforced by the database: two concurrent go-lives cannot both win.
         session.HasIndex(s => s.ChannelId).IsUnique().HasFilter(ActiveFilter).HasDatabaseName("ux_stream_sessions_active_channel");

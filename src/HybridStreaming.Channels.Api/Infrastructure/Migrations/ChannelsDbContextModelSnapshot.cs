@@ -102,6 +102,11 @@ namespace HybridStreaming.Channels.Api.Infrastructure.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("agora_channel_name");
 
+                    b.Property<decimal?>("AgoraViewerMinutes")
+                        .HasPrecision(14, 3)
+                        .HasColumnType("numeric(14,3)")
+                        .HasColumnName("agora_viewer_minutes");
+
                     b.Property<Guid>("ChannelId")
                         .HasColumnType("uuid")
                         .HasColumnName("channel_id");
@@ -119,6 +124,11 @@ namespace HybridStreaming.Channels.Api.Infrastructure.Migrations
                         .HasColumnType("character varying(1024)")
                         .HasColumnName("hls_playback_url");
 
+                    b.Property<decimal?>("HlsViewerMinutes")
+                        .HasPrecision(14, 3)
+                        .HasColumnType("numeric(14,3)")
+                        .HasColumnName("hls_viewer_minutes");
+
                     b.Property<DateTimeOffset?>("LiveAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("live_at");
@@ -133,6 +143,14 @@ namespace HybridStreaming.Channels.Api.Infrastructure.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("mode");
+
+                    b.Property<int?>("PeakViewers")
+                        .HasColumnType("integer")
+                        .HasColumnName("peak_viewers");
+
+                    b.Property<bool>("PresenceIncomplete")
+                        .HasColumnType("boolean")
+                        .HasColumnName("presence_incomplete");
 
                     b.Property<string>("Reason")
                         .HasMaxLength(1000)
@@ -232,11 +250,19 @@ namespace HybridStreaming.Channels.Api.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("stop_requested_at");
 
+                    b.Property<int?>("UniqueViewers")
+                        .HasColumnType("integer")
+                        .HasColumnName("unique_viewers");
+
                     b.Property<uint>("Version")
                         .IsConcurrencyToken()
                         .ValueGeneratedOnAddOrUpdate()
                         .HasColumnType("xid")
                         .HasColumnName("xmin");
+
+                    b.Property<bool?>("ViewerUsageComplete")
+                        .HasColumnType("boolean")
+                        .HasColumnName("viewer_usage_complete");
 
                     b.HasKey("Id")
                         .HasName("pk_stream_sessions");

@@ -2,7 +2,6 @@ using HybridStreaming.Channels.Api.Domain;
 using HybridStreaming.Channels.Api.Infrastructure;
 using HybridStreaming.Contracts;
 using Mediator;
-using Microsoft.EntityFrameworkCore;
 
 namespace HybridStreaming.Channels.Api.Application.Features.Live;
 
@@ -15,7 +14,7 @@ public sealed class GetPlaybackHandler(ChannelsDbContext db, PlaybackCache cache
 {
     public async ValueTask<Result<PlaybackResponse>> Handle(GetPlayback query, CancellationToken cancellationToken)
     {
-        var snapshot = await cache.GetAsync(query.ChannelId, ct => LoadAsync(query.ChannelId, ct), cancellationToken);
+        var snapshot = await cache.GetAsync(db, query.ChannelId, cancellationToken);
         if (!snapshot.ChannelExists)
         {
             return Error.NotFound("Channel", query.ChannelId);
@@ -31,19 +30,5 @@ public sealed class GetPlaybackHandler(ChannelsDbContext db, PlaybackCache cache
         return snapshot.Mode == StreamMode.Hybrid
             ? new PlaybackResponse(sessionId, StreamMode.Hybrid, snapshot.HlsUrl, null, null)
             : new PlaybackResponse(sessionId, StreamMode.AgoraOnly, null, agora.AppId, snapshot.AgoraChannelName);
-    }
-
-    private async ValueTask<PlaybackSnapshot> LoadAsync(Guid channelId, CancellationToken cancellationToken)
-    {
-        var channel = await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == channelId, cancellationToken);
-        if (channel is null)
-        {
-            return new PlaybackSnapshot(false, null, null, null, null, Channel.AgoraChannelNameOf(channelId));
-        }
-
-        var session = await db.Sessions.AsNoTracking()
-            .Where(s => s.ChannelId == channelId && (s.State == SessionState.Starting || s.State == SessionState.Live || s.State == SessionState.Stopping))
-            .FirstOrDefaultAsync(cancellationToken);
-        return new PlaybackSnapshot(true, session?.Id, session?.State, session?.Mode, session?.HlsPlaybackUrl, channel.AgoraChannelName);
     }
 }

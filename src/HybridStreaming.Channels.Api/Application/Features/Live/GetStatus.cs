@@ -7,7 +7,7 @@ namespace HybridStreaming.Channels.Api.Application.Features.Live;
 
 public sealed record GetStatus(Guid ChannelId) : IQuery<Result<ChannelStatus>>;
 
-public sealed class GetStatusHandler(ChannelsDbContext db, SessionStore sessions) : IQueryHandler<GetStatus, Result<ChannelStatus>>
+public sealed class GetStatusHandler(ChannelsDbContext db, SessionStore sessions, ViewerPresence presence) : IQueryHandler<GetStatus, Result<ChannelStatus>>
 {
     public async ValueTask<Result<ChannelStatus>> Handle(GetStatus query, CancellationToken cancellationToken)
     {
@@ -15,7 +15,8 @@ public sealed class GetStatusHandler(ChannelsDbContext db, SessionStore sessions
         // a session cannot outlive its channel, so the existence check is needed only without one.
         if (await sessions.FindLatestAsync(query.ChannelId, cancellationToken) is { } latest)
         {
-            return ChannelStatus.Of(latest);
+            var viewers = latest.IsActive && await presence.TotalsAsync(latest.Id) is { } totals ? new ViewerCounts(totals.Current, totals.Peak) : null;
+            return ChannelStatus.Of(latest, viewers);
         }
 
         return await db.Channels.AnyAsync(c => c.Id == query.ChannelId, cancellationToken)

@@ -1,3 +1,4 @@
+using HybridStreaming.Channels.Api.Application;
 using HybridStreaming.Channels.Api.Domain;
 using HybridStreaming.Contracts;
 
@@ -20,11 +21,13 @@ public sealed record ChannelStatus(
     DateTimeOffset? StartedAt,
     DateTimeOffset? LiveAt,
     DateTimeOffset? EndedAt,
-    string? Reason)
+    string? Reason,
+    ViewerCounts? Viewers)
 {
-    public static ChannelStatus None(Guid channelId) => new(channelId, false, null, null, null, null, null, null, null, null, null, null);
+    public static ChannelStatus None(Guid channelId) => new(channelId, false, null, null, null, null, null, null, null, null, null, null, new ViewerCounts(0, 0));
 
-    public static ChannelStatus Of(StreamSession session) => new(
+    /// <param name="viewers">Live counts of an active session; null for an ended one (its reported peak is used) or when they cannot be read.</param>
+    public static ChannelStatus Of(StreamSession session, ViewerCounts? viewers) => new(
         session.ChannelId,
         session.IsActive,
         session.Id,
@@ -36,7 +39,8 @@ public sealed record ChannelStatus(
         session.StartedAt,
         session.LiveAt,
         session.EndedAt,
-        session.Reason ?? (session.StopReason is { } stop && !session.IsActive ? $"stopped: {stop}" : null));
+        session.Reason ?? (session.StopReason is { } stop && !session.IsActive ? $"stopped: {stop}" : null),
+        session.IsActive ? viewers : new ViewerCounts(0, session.PeakViewers ?? 0));
 }
 
 /// <summary>Enum values as the API spells them: lower-case, kebab-case (<c>NotUsed</c> → <c>not-used</c>).</summary>
