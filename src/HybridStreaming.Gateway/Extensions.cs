@@ -1,5 +1,3 @@
-using System.Security.Claims;
-using System.Threading.RateLimiting;
 using HybridStreaming.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -7,8 +5,6 @@ namespace HybridStreaming.Gateway;
 
 internal static class Extensions
 {
-    public const string RateLimitPolicy = "per-client";
-
     public static void AddGatewayServices(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -19,21 +15,26 @@ internal static class Extensions
             .LoadFromMemory(routes.Routes, routes.Clusters)
             .AddServiceDiscoveryDestinationResolver();
 
-        // A token bucket per caller (the token's subject, else the client address): generous for real
-        // apps, a brake for runaway clients. GATEWAY_RATE_LIMIT_PER_SECOND tunes it.
-        var perSecond = builder.Configuration.GetValue("GATEWAY_RATE_LIMIT_PER_SECOND", 200);
-        builder.Services.AddRateLimiter(limiter =>
-        {
-            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.AddPolicy(RateLimitPolicy, context => RateLimitPartition.GetTokenBucketLimiter(
-                context.User.FindFirstValue(JwtAuthentication.SubjectClaim) ?? context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = perSecond * 2,
-                    TokensPerPeriod = perSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                }));
-        });
+        EdgeLimits.From(builder.Configuration).Register(builder.Services);
+
+        // Viewer reads from memory, kept fresh by the Channel API's change announcements on Redis.
+        builder.AddServiceRedis(KnownResources.Redis);
+        builder.Services.AddSingleton<ChannelChangeFeed>();
+        builder.Services.AddSingleton<ViewerReads>();
+        builder.Services.AddHostedService<ViewerReadsMaintenance>();
+        builder.Services.AddHttpClient(ViewerReads.ClientName, client => client.BaseAddress = new Uri($"http://{KnownResources.ChannelsApi}"));
+    }
+
+    /// <summary>The viewer reads the gateway answers itself (<see cref="ViewerReads"/>), ahead of the proxy's catch-all channel routes.</summary>
+    public static IEndpointRouteBuilder MapViewerReads(this IEndpointRouteBuilder app)
+    {
+        var reads = app.MapGroup("/api/channels/{id:guid}")
+            .RequireAuthorization(JwtAuthentication.ViewerPolicy)
+            .RequireRateLimiting(EdgeLimits.Viewer)
+            .WithTags("Viewers");
+        reads.MapGet("/playback", (Guid id, HttpContext context, ViewerReads cache) => cache.ServeAsync(context, id, ViewerReads.Read.Playback));
+        reads.MapGet("/status", (Guid id, HttpContext context, ViewerReads cache) => cache.ServeAsync(context, id, ViewerReads.Read.Status));
+        reads.MapGet("/viewers", (Guid id, HttpContext context, ViewerReads cache) => cache.ServeAsync(context, id, ViewerReads.Read.Viewers));
+        return app;
     }
 }

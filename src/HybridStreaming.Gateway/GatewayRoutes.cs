@@ -6,11 +6,16 @@ namespace HybridStreaming.Gateway;
 /// <summary>
 /// The edge routes of architecture §8.3. Each cluster has one destination, <c>http://{service}</c>, which
 /// service discovery (Microsoft.Extensions.ServiceDiscovery.Yarp) turns into one destination per address
-/// in <c>services__{service}__http__N</c>, the configuration Aspire writes.
+/// in <c>services__{service}__http__N</c>, the configuration Aspire writes. Each route names who may use it
+/// and which of the <see cref="EdgeLimits"/> applies; the viewer reads (playback, status, viewer counts)
+/// are not proxied but answered by <see cref="ViewerReads"/>.
 /// </summary>
 internal sealed class GatewayRoutes
 {
     private static readonly string[] Services = [KnownResources.ChannelsApi, KnownResources.CostApi];
+
+    private static readonly string[] Reads = ["GET", "HEAD"];
+    private static readonly string[] Writes = ["POST", "PUT", "PATCH", "DELETE"];
 
     public GatewayRoutes(IConfiguration configuration)
     {
@@ -28,13 +33,18 @@ internal sealed class GatewayRoutes
         Clusters = [.. Services.Select(Cluster)];
 
         // Apps' routes need a valid access token at the edge (the services check it again, and check
-        // ownership); provider webhooks carry signatures instead, which the Channel API verifies.
+        // ownership); guests' tokens only on the viewer routes. Provider webhooks carry signatures
+        // instead, which the Channel API verifies, and are never rate-limited.
         Routes =
         [
-            Route("channels", "/api/channels/{**rest}", KnownResources.ChannelsApi, Authenticated),
-            Route("channels-root", "/api/channels", KnownResources.ChannelsApi, Authenticated),
-            Route("costs", "/api/costs/{**rest}", KnownResources.CostApi, Authenticated),
-            Route("webhooks", "/api/webhooks/{**rest}", KnownResources.ChannelsApi, Anonymous),
+            Route("heartbeat", "/api/channels/{id}/viewers/heartbeat", KnownResources.ChannelsApi, JwtAuthentication.ViewerPolicy, EdgeLimits.Viewer, ["POST"]),
+            Route("rtc-token", "/api/channels/{id}/rtc-token", KnownResources.ChannelsApi, JwtAuthentication.ViewerPolicy, EdgeLimits.Control, ["POST"]),
+            Route("channels-reads", "/api/channels/{**rest}", KnownResources.ChannelsApi, Members, EdgeLimits.Viewer, Reads),
+            Route("channels-root-reads", "/api/channels", KnownResources.ChannelsApi, Members, EdgeLimits.Viewer, Reads),
+            Route("channels-writes", "/api/channels/{**rest}", KnownResources.ChannelsApi, Members, EdgeLimits.Control, Writes),
+            Route("channels-root-writes", "/api/channels", KnownResources.ChannelsApi, Members, EdgeLimits.Control, Writes),
+            Route("costs", "/api/costs/{**rest}", KnownResources.CostApi, Members, EdgeLimits.Viewer),
+            Route("webhooks", "/api/webhooks/{**rest}", KnownResources.ChannelsApi, Anonymous, EdgeLimits.Disabled),
         ];
     }
 
@@ -42,16 +52,17 @@ internal sealed class GatewayRoutes
 
     public IReadOnlyList<ClusterConfig> Clusters { get; }
 
-    private const string Authenticated = "default";
+    /// <summary>The default policy: account holders (a guest is 403).</summary>
+    private const string Members = "default";
     private const string Anonymous = "anonymous";
 
-    private static RouteConfig Route(string id, string path, string cluster, string authorization) => new()
+    private static RouteConfig Route(string id, string path, string cluster, string authorization, string rateLimit, IReadOnlyList<string>? methods = null) => new()
     {
         RouteId = id,
         ClusterId = cluster,
-        Match = new RouteMatch { Path = path },
+        Match = new RouteMatch { Path = path, Methods = methods },
         AuthorizationPolicy = authorization,
-        RateLimiterPolicy = Extensions.RateLimitPolicy,
+        RateLimiterPolicy = rateLimit,
     };
 
     private static ClusterConfig Cluster(string name) => new()

@@ -12,6 +12,8 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 app.MapDevTokenApi();
+app.MapGuestAccessApi();
+app.MapViewerReads();
 app.MapReverseProxy();
 
 app.Run();
