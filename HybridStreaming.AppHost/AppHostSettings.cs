@@ -46,6 +46,12 @@ public sealed class AppHostSettings
     /// <summary>Erlang node name of the local broker; tests give each broker its own.</summary>
     public string RabbitMqNodeName { get; set; } = "hybridstreaming@localhost";
 
+    /// <summary>
+    /// How many Channel API processes run behind the gateway (<c>channels-api</c>, <c>channels-api-2</c>, …):
+    /// they share the database, Redis and the queues, as replicas do in production.
+    /// </summary>
+    public int ChannelsApiReplicas { get; set; } = 1;
+
     /// <summary>Start only these resources (comma-separated) and what they depend on, e.g. <c>channels-api</c>.</summary>
     public string? Only { get; set; }
 

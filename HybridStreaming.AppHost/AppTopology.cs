@@ -53,15 +53,25 @@ public static class AppTopology
             .WithWebhookUrl("AGORA_NCS_WEBHOOK_URL", () => gateway, "/api/webhooks/agora");
         cloudflare.WithWebhookUrl("CLOUDFLARE_STREAM_NOTIFICATION_URL", () => gateway, "/api/webhooks/cloudflare");
 
+        // Guest tokens are signed with the platform's own key, which the gateway (issuing) and the Channel
+        // API (accepting them on viewer routes) share.
+        var guestKey = builder.AddParameter(
+            "guest-token-signing-key", DevelopmentAuthentication.GuestTokenSigningKey(settings.StateDirectory!, configuration), secret: true);
+
         // Services: each owns its database and talks to the others through RabbitMQ. They get the same
         // provider values as the emulators (the same HTTP clients talk to the real providers in production).
-        var channels = builder.AddService<Projects.HybridStreaming_Channels_Api>(KnownResources.ChannelsApi)
-            .WithReference(infrastructure.Databases[KnownResources.ChannelsDatabase]).WaitFor(infrastructure.Databases[KnownResources.ChannelsDatabase])
-            .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
-            .WithReference(infrastructure.RabbitMq).WaitFor(infrastructure.RabbitMq)
-            .WithProviders(providerParameters, agora, cloudflare)
-            .WithParameters(jwtParameters)
-            .WithPassThrough(configuration, ChannelsSettings);
+        // The Channel API may run as several replicas (AppHost:ChannelsApiReplicas), configured alike.
+        var channelsReplicas = Enumerable.Range(1, Math.Max(1, settings.ChannelsApiReplicas))
+            .Select(replica => builder.AddService<Projects.HybridStreaming_Channels_Api>(replica == 1 ? KnownResources.ChannelsApi : $"{KnownResources.ChannelsApi}-{replica}")
+                .WithReference(infrastructure.Databases[KnownResources.ChannelsDatabase]).WaitFor(infrastructure.Databases[KnownResources.ChannelsDatabase])
+                .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
+                .WithReference(infrastructure.RabbitMq).WaitFor(infrastructure.RabbitMq)
+                .WithProviders(providerParameters, agora, cloudflare)
+                .WithParameters(jwtParameters)
+                .WithEnvironment("GUEST_TOKEN_SIGNING_KEY", guestKey)
+                .WithPassThrough(configuration, ChannelsSettings))
+            .ToList();
+        var channels = channelsReplicas[0];
 
         var recording = builder.AddService<Projects.HybridStreaming_Recording_Worker>(KnownResources.RecordingWorker)
             .WithReference(infrastructure.Databases[KnownResources.RecordingsDatabase]).WaitFor(infrastructure.Databases[KnownResources.RecordingsDatabase])
@@ -89,8 +99,16 @@ public static class AppTopology
         gateway = builder.AddService<Projects.HybridStreaming_Gateway>(KnownResources.Gateway, settings.GatewayPort)
             .WithReference(channels).WaitFor(channels)
             .WithReference(cost).WaitFor(cost)
+            .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
             .WithParameters(jwtParameters)
-            .WithPassThrough(configuration, ["GATEWAY_RATE_LIMIT_PER_SECOND"]);
+            .WithEnvironment("GUEST_TOKEN_SIGNING_KEY", guestKey)
+            .WithPassThrough(configuration, GatewaySettings);
+        for (var replica = 1; replica < channelsReplicas.Count; replica++)
+        {
+            // Every replica is an address of the one "channels-api" the gateway's service discovery knows.
+            gateway.WithEnvironment($"services__{KnownResources.ChannelsApi}__http__{replica}", channelsReplicas[replica].GetEndpoint("http"))
+                .WaitFor(channelsReplicas[replica]);
+        }
 
         if (settings.OnlySet is { } only)
         {
@@ -114,6 +132,15 @@ public static class AppTopology
     [
         "HYBRID_ENABLED", "HYBRID_ROLLOUT_PERCENT", "HYBRID_ALLOW_CHANNELS", "HYBRID_DENY_CHANNELS",
         "RELAY_START_DEADLINE_SECONDS", "STOP_DEADLINE_SECONDS", "SELLER_GRACE_SECONDS", "RTC_TOKEN_LIFETIME_SECONDS",
+        "DEADLINE_SWEEP_INTERVAL_MS", "VIEWER_HEARTBEAT_SECONDS", "VIEWER_PRESENCE_WINDOW_SECONDS", "GUEST_TOKEN_LIFETIME_SECONDS",
+    ];
+
+    /// <summary>Gateway settings an operator may set on the AppHost (runbook): the edge's limits, guest tokens, browsers' access.</summary>
+    private static readonly string[] GatewaySettings =
+    [
+        "RATE_LIMIT_CONTROL_PER_WINDOW", "RATE_LIMIT_CONTROL_WINDOW_SECONDS", "RATE_LIMIT_VIEWER_PER_SECOND",
+        "RATE_LIMIT_GUEST_PER_MINUTE", "GATEWAY_MAX_CONCURRENT_REQUESTS", "GUEST_TOKEN_LIFETIME_SECONDS",
+        "CORS_ALLOWED_ORIGINS", "CSP_EXTRA_ORIGINS",
     ];
 
     /// <summary>

@@ -17,6 +17,15 @@ public sealed class DevelopmentAuthentication
 
     public IReadOnlyDictionary<string, string> Environment { get; }
 
+    /// <summary>
+    /// The key guest tokens are signed with (<c>GUEST_TOKEN_SIGNING_KEY</c>): the configured one, else one
+    /// generated once into the state folder. The platform's own key, whatever identity provider is used.
+    /// </summary>
+    public static string GuestTokenSigningKey(string stateDirectory, IConfiguration configuration) =>
+        configuration["GUEST_TOKEN_SIGNING_KEY"] is { Length: > 0 } configured
+            ? configured
+            : KeptSecret.LoadOrCreate(Path.Combine(stateDirectory, "guest-token-signing-key"), () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)));
+
     public static DevelopmentAuthentication Load(string stateDirectory, IConfiguration configuration)
     {
         string Pick(string name, Func<string> fallback) => configuration[name] is { Length: > 0 } value ? value : fallback();

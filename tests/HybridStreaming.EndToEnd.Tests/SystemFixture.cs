@@ -27,6 +27,11 @@ public class SystemFixture : IAsyncLifetime
     /// </summary>
     public const string RelayDeadlineSeconds = "40";
 
+    /// <summary>Short presence settings, so a viewer who leaves drops out of the count within seconds.</summary>
+    public const int HeartbeatSeconds = 2;
+
+    public const int PresenceWindowSeconds = 5;
+
     public TestTopology App { get; private set; } = null!;
 
     public GatewayClient Gateway { get; private set; } = null!;
@@ -42,19 +47,25 @@ public class SystemFixture : IAsyncLifetime
     {
         App = await TestTopology.StartAsync(new TestTopologyOptions
         {
-            Configuration = Configuration,
+            // Two Channel API replicas behind the gateway, as production runs them: every test then also
+            // shows that state, caches and viewer counts hold across replicas. Settings on the AppHost
+            // reach every replica alike.
+            Configuration = new Dictionary<string, string>(Configuration)
+            {
+                ["AppHost:ChannelsApiReplicas"] = "2",
+                ["RELAY_START_DEADLINE_SECONDS"] = RelayDeadlineSeconds,
+                ["SELLER_GRACE_SECONDS"] = GraceSeconds,
+                ["STOP_DEADLINE_SECONDS"] = "30",
+                ["DEADLINE_SWEEP_INTERVAL_MS"] = "200",
+                ["VIEWER_HEARTBEAT_SECONDS"] = HeartbeatSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["VIEWER_PRESENCE_WINDOW_SECONDS"] = PresenceWindowSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
             Configure = builder =>
             {
-                builder.Project(KnownResources.ChannelsApi)
-                    .WithEnvironment("RELAY_START_DEADLINE_SECONDS", RelayDeadlineSeconds)
-                    .WithEnvironment("SELLER_GRACE_SECONDS", GraceSeconds)
-                    .WithEnvironment("STOP_DEADLINE_SECONDS", "30")
-                    .WithEnvironment("DEADLINE_SWEEP_INTERVAL_MS", "200");
                 // A short circuit-breaker pause, so a test can see the CDN path recover after its faults are cleared.
                 builder.Project(KnownResources.RelayWorker)
                     .WithEnvironment("CLOUDFLARE_HTTP__BreakerBreakDuration", "00:00:02")
                     .WithEnvironment("AGORA_HTTP__BreakerBreakDuration", "00:00:02");
-                builder.Project(KnownResources.Gateway).WithEnvironment("GATEWAY_RATE_LIMIT_PER_SECOND", "5000");
             },
         });
         Gateway = new GatewayClient(new HttpClient { BaseAddress = App.GetEndpoint(KnownResources.Gateway), Timeout = TimeSpan.FromSeconds(60) });
