@@ -96,6 +96,9 @@ public sealed class ServiceDiscoveryRoutingTests
             web.UseSetting("JWT_ISSUER", "gateway-tests");
             web.UseSetting("JWT_AUDIENCE", "hybridstreaming");
             web.UseSetting("JWT_SIGNING_KEY", "gateway-tests-signing-key-of-at-least-32-bytes");
+            // Viewer reads listen for channel changes on Redis; none runs here (the multiplexer keeps
+            // retrying in the background and the reads fall back to one-second entries).
+            web.UseSetting($"ConnectionStrings:{KnownResources.Redis}", "127.0.0.1:1");
             foreach (var (key, value) in services)
             {
                 web.UseSetting(key, value);

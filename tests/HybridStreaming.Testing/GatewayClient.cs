@@ -22,7 +22,17 @@ public sealed record StatusDto(
     DateTimeOffset? StartedAt,
     DateTimeOffset? LiveAt,
     DateTimeOffset? EndedAt,
-    string? Reason);
+    string? Reason,
+    ViewerCountsDto? Viewers = null);
+
+public sealed record ViewerCountsDto(int Current, int Peak);
+
+public sealed record GuestDto(string AccessToken, string ViewerId, DateTimeOffset ExpiresAt);
+
+public sealed record HeartbeatDto(Guid? SessionId, string State, string? Mode, string? HlsUrl, ViewerCountsDto? Viewers, bool Counted, int NextBeatSeconds);
+
+public sealed record ViewersDto(
+    Guid? SessionId, int Current, int Peak, int UniqueViewers, decimal ViewerMinutes, decimal HlsViewerMinutes, decimal AgoraViewerMinutes, bool Complete);
 
 public sealed record RtcTokenDto(string AppId, string ChannelName, uint Uid, string Token, DateTimeOffset ExpiresAt, string Role);
 
@@ -93,6 +103,25 @@ public sealed class GatewayClient(HttpClient http)
     {
         using var response = await SendAsync(HttpMethod.Post, $"/api/channels/{channelId}/rtc-token", token);
         return await ReadAsync<RtcTokenDto>(response, HttpStatusCode.OK);
+    }
+
+    /// <summary>A guest token from <c>POST /api/viewers/guest</c> (keeping <paramref name="viewerId"/> when given).</summary>
+    public async Task<GuestDto> GuestAsync(string? viewerId = null)
+    {
+        using var response = await SendAsync(HttpMethod.Post, "/api/viewers/guest", token: null, viewerId is null ? null : new { viewerId });
+        return await ReadAsync<GuestDto>(response, HttpStatusCode.OK);
+    }
+
+    public async Task<HeartbeatDto> HeartbeatAsync(string token, Guid channelId, string? path = null)
+    {
+        using var response = await SendAsync(HttpMethod.Post, $"/api/channels/{channelId}/viewers/heartbeat", token, path is null ? null : new { path });
+        return await ReadAsync<HeartbeatDto>(response, HttpStatusCode.OK);
+    }
+
+    public async Task<ViewersDto> ViewersAsync(string token, Guid channelId)
+    {
+        using var response = await SendAsync(HttpMethod.Get, $"/api/channels/{channelId}/viewers", token);
+        return await ReadAsync<ViewersDto>(response, HttpStatusCode.OK);
     }
 
     public async Task<PlaybackDto> PlaybackAsync(string token, Guid channelId)
