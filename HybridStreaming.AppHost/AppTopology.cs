@@ -109,6 +109,8 @@ public static class AppTopology
             gateway.WithEnvironment($"services__{KnownResources.ChannelsApi}__http__{replica}", channelsReplicas[replica].GetEndpoint("http"))
                 .WaitFor(channelsReplicas[replica]);
         }
+        // Its Content-Security-Policy names the playback origin the Channel API hands out.
+        gateway.WithProviderUrl("CLOUDFLARE_STREAM_PLAYBACK_BASE_URL", ReferenceExpression.Create($"{cloudflare.GetEndpoint("http")}"));
 
         if (settings.OnlySet is { } only)
         {
@@ -193,27 +195,19 @@ public static class AppTopology
         project.WithParameters(parameters);
         var agoraUrl = agora.GetEndpoint("http");
         var cloudflareUrl = cloudflare.GetEndpoint("http");
-        // The emulators' addresses, unless the AppHost's configuration names the real providers' (docs/providers.md).
-        var configuration = project.ApplicationBuilder.Configuration;
-        void Url(string name, ReferenceExpression emulator)
-        {
-            if (configuration[name] is { Length: > 0 } configured)
-            {
-                project.WithEnvironment(name, configured);
-            }
-            else
-            {
-                project.WithEnvironment(name, emulator);
-            }
-        }
-
-        Url("AGORA_API_BASE_URL", ReferenceExpression.Create($"{agoraUrl}"));
-        Url("CLOUDFLARE_API_BASE_URL", ReferenceExpression.Create($"{cloudflareUrl}/client/v4"));
-        Url("CLOUDFLARE_STREAM_PLAYBACK_BASE_URL", ReferenceExpression.Create($"{cloudflareUrl}"));
+        project.WithProviderUrl("AGORA_API_BASE_URL", ReferenceExpression.Create($"{agoraUrl}"))
+            .WithProviderUrl("CLOUDFLARE_API_BASE_URL", ReferenceExpression.Create($"{cloudflareUrl}/client/v4"))
+            .WithProviderUrl("CLOUDFLARE_STREAM_PLAYBACK_BASE_URL", ReferenceExpression.Create($"{cloudflareUrl}"));
         return project.Resource == agora.Resource || project.Resource == cloudflare.Resource
             ? project
             : project.WaitFor(agora).WaitFor(cloudflare);
     }
+
+    /// <summary>A provider URL: the emulator's address, unless the AppHost's configuration names the real provider's (docs/providers.md).</summary>
+    private static IResourceBuilder<ServiceResource> WithProviderUrl(this IResourceBuilder<ServiceResource> project, string name, ReferenceExpression emulator) =>
+        project.ApplicationBuilder.Configuration[name] is { Length: > 0 } configured
+            ? project.WithEnvironment(name, configured)
+            : project.WithEnvironment(name, emulator);
 
     private static IResourceBuilder<ServiceResource> WithParameters(
         this IResourceBuilder<ServiceResource> project,

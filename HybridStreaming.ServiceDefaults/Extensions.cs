@@ -179,7 +179,8 @@ public static class Extensions
     internal static bool ExportsTelemetry(this IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
-    private static bool IsInfrastructureEndpoint(PathString path) =>
+    /// <summary>Probes and scrapes: kept out of traces and out of the OpenAPI documents.</summary>
+    internal static bool IsInfrastructureEndpoint(PathString path) =>
         path.StartsWithSegments(HealthEndpointPath)
         || path.StartsWithSegments(AlivenessEndpointPath)
         || path.StartsWithSegments(MetricsEndpointPath);

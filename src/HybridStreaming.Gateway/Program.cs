@@ -4,16 +4,22 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddGatewayServices();
+builder.AddSecurityHeaders();
+builder.AddGatewayCors();
+builder.AddServiceOpenApi("HybridStreaming Gateway", "The gateway's own endpoints; the services it routes /api/** to have their own documents.");
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
 app.MapDefaultEndpoints();
+app.UseGatewayCors();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 app.MapDevTokenApi();
 app.MapGuestAccessApi();
 app.MapViewerReads();
+app.MapServiceOpenApi();
 app.MapReverseProxy();
 
 app.Run();

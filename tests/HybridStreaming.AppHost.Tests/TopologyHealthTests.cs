@@ -142,7 +142,10 @@ public sealed class TopologyHealthTests(TopologyFixture topology)
             "OTEL_SERVICE_NAME",
             "ASPNETCORE_URLS");
         environment[$"ConnectionStrings__{KnownResources.RabbitMq}"].Should().StartWith("amqp://");
-        (await topology.App.EnvironmentOfAsync(KnownResources.Gateway)).Should().Contain(
+        var gateway = await topology.App.EnvironmentOfAsync(KnownResources.Gateway);
+        gateway.Should().Contain(
             $"services__{KnownResources.ChannelsApi}__http__0", topology.App.GetEndpoint(KnownResources.ChannelsApi).ToString().TrimEnd('/'));
+        // The gateway's Content-Security-Policy allows the origin of the HLS URLs the Channel API hands out.
+        gateway["CLOUDFLARE_STREAM_PLAYBACK_BASE_URL"].Should().Be(environment["CLOUDFLARE_STREAM_PLAYBACK_BASE_URL"]);
     }
 }

@@ -89,19 +89,5 @@ public sealed class ServiceDiscoveryRoutingTests
             .WithMessage("*Missing configuration: services__cost-api__http__0 *");
     }
 
-    private static WebApplicationFactory<Program> Gateway(Dictionary<string, string?> services) =>
-        new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseEnvironment("Development");
-            web.UseSetting("JWT_ISSUER", "gateway-tests");
-            web.UseSetting("JWT_AUDIENCE", "hybridstreaming");
-            web.UseSetting("JWT_SIGNING_KEY", "gateway-tests-signing-key-of-at-least-32-bytes");
-            // Viewer reads listen for channel changes on Redis; none runs here (the multiplexer keeps
-            // retrying in the background and the reads fall back to one-second entries).
-            web.UseSetting($"ConnectionStrings:{KnownResources.Redis}", "127.0.0.1:1");
-            foreach (var (key, value) in services)
-            {
-                web.UseSetting(key, value);
-            }
-        });
+    private static WebApplicationFactory<Program> Gateway(Dictionary<string, string?> services) => GatewayHost.Create(services);
 }
