@@ -183,6 +183,44 @@ public sealed class ViewerTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_state_change_shows_in_viewer_reads_within_a_second_at_the_gateway_and_on_both_replicas()
+    {
+        var scenario = await Scenario.SellerWithChannelAsync(system);
+        await scenario.GoLiveAndWaitAsync();
+        var guest = (await system.Gateway.GuestAsync()).AccessToken;
+        using var first = new HttpClient { BaseAddress = system.App.GetEndpoint(KnownResources.ChannelsApi) };
+        using var second = new HttpClient { BaseAddress = system.App.GetEndpoint($"{KnownResources.ChannelsApi}-2") };
+        var readers = new[] { system.Gateway, new GatewayClient(first), new GatewayClient(second) };
+        foreach (var reader in readers)
+        {
+            // Every cache on the way now holds the live answer.
+            (await reader.PlaybackAsync(guest, scenario.Channel.Id)).HlsUrl.Should().NotBeNull();
+        }
+
+        await system.Gateway.StopAsync(scenario.SellerToken, scenario.Channel.Id);
+        var sinceStop = Stopwatch.StartNew();
+        var shownAfter = await Task.WhenAll(readers.Select(async reader =>
+        {
+            while (sinceStop.Elapsed < TimeSpan.FromSeconds(5))
+            {
+                using var response = await reader.SendAsync(HttpMethod.Get, $"/api/channels/{scenario.Channel.Id}/playback", guest);
+                if (response.StatusCode == HttpStatusCode.Conflict)
+                {
+                    return sinceStop.Elapsed;
+                }
+
+                await Task.Delay(50);
+            }
+
+            return TimeSpan.MaxValue;
+        }));
+
+        shownAfter.Should().OnlyContain(elapsed => elapsed <= TimeSpan.FromSeconds(1), "a stopped stream is no longer handed out anywhere after a second");
+        await scenario.Gateway.WaitForStatusAsync(scenario.SellerToken, scenario.Channel.Id, s => s.State == "ended", Scenario.Generous, "the session to end");
+        await scenario.LeaveAgoraAsync();
+    }
+
+    [Fact]
     public async Task Every_session_reports_its_viewer_usage_once_with_minutes_per_path_and_zeros_when_nobody_watched()
     {
         await using var tap = await EventTap.StartAsync(await system.App.ConnectionStringAsync(KnownResources.RabbitMq), typeof(ViewerUsageReported));

@@ -10,7 +10,9 @@ namespace HybridStreaming.Messaging.Database;
 /// Applies pending migrations when the service starts, before the bus and the relays (hosted services
 /// start in registration order). Waits for Postgres for a while instead of failing on the first refusal,
 /// then gives up with the reason, so a service never runs on a schema it does not know.
-/// Concurrent replicas are safe: EF Core takes a migration lock.
+/// Concurrent replicas are safe: each migrates under a Postgres advisory lock, so on a fresh database
+/// the first creates the schema and the others find it applied (EF Core's own migration lock does not
+/// cover creating its history table: two replicas starting together both ran the first migration).
 /// </summary>
 internal sealed partial class DatabaseMigrator<TDbContext>(
     IServiceScopeFactory scopes,
@@ -18,6 +20,11 @@ internal sealed partial class DatabaseMigrator<TDbContext>(
     where TDbContext : DbContext
 {
     private static readonly TimeSpan GiveUpAfter = TimeSpan.FromMinutes(2);
+
+    /// <summary>The advisory lock migrations take (its key is "HS-MIGRT" as a number); one per database.</summary>
+    private const string Lock = "SELECT pg_advisory_lock(5211559003762938452)";
+
+    private const string Unlock = "SELECT pg_advisory_unlock(5211559003762938452)";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -30,8 +37,26 @@ internal sealed partial class DatabaseMigrator<TDbContext>(
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
                 var known = db.Database.GetMigrations().ToList();
-                // MigrateAsync takes EF's migration lock, checks the history table and applies what is missing.
-                await db.Database.MigrateAsync(cancellationToken);
+                // The lock is the session's, so it is held on the connection the migration runs on.
+                await db.Database.OpenConnectionAsync(cancellationToken);
+                try
+                {
+                    await db.Database.ExecuteSqlRawAsync(Lock, cancellationToken);
+                    try
+                    {
+                        await db.Database.MigrateAsync(cancellationToken);
+                    }
+                    finally
+                    {
+                        // Explicitly: the pooled connection keeps its session (and the lock) when closed.
+                        await db.Database.ExecuteSqlRawAsync(Unlock, CancellationToken.None);
+                    }
+                }
+                finally
+                {
+                    await db.Database.CloseConnectionAsync();
+                }
+
                 LogApplied(logger, typeof(TDbContext).Name, known.Count, known.LastOrDefault() ?? "none");
                 return;
             }
