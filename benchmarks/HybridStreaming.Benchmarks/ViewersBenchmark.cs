@@ -138,6 +138,7 @@ public static class ViewersBenchmark
         var bare = await Wrk.RunAsync(server.Url, Reads, headers);
         var ownCpu = OwnCpu() - ownBefore;
         var machine = MachineSince(machineBefore);
+        PrintReport(bare);
         Figures.Print("bare_playback_rps", bare.RequestsPerSecond, "req/s");
         Figures.Print("bare_p50", bare.P50Milliseconds, "ms");
         Figures.Print("bare_p99", bare.P99Milliseconds, "ms");
@@ -234,13 +235,18 @@ public static class ViewersBenchmark
     private static List<double> Latencies(IEnumerable<Beat> beats) =>
         [.. beats.Where(b => b.Status != 0).Select(b => Stopwatch.GetElapsedTime(b.Due, b.Answered).TotalMilliseconds).Order()];
 
-    private static void PrintWrk(string name, WrkResult result)
+    /// <summary>wrk's report as it printed it, for the record (the script's own wrk-cpu line left out).</summary>
+    private static void PrintReport(WrkResult result)
     {
-        foreach (var line in result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var line in result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith("wrk-cpu:", StringComparison.Ordinal)))
         {
             Console.WriteLine($"  wrk | {line}");
         }
+    }
 
+    private static void PrintWrk(string name, WrkResult result)
+    {
+        PrintReport(result);
         Figures.Print($"{name}_rps", result.RequestsPerSecond, "req/s");
         Figures.Print($"{name}_p50", result.P50Milliseconds, "ms");
         Figures.Print($"{name}_p99", result.P99Milliseconds, "ms");
