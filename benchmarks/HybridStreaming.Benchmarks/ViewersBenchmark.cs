@@ -70,7 +70,8 @@ public static class ViewersBenchmark
 
         // 1. Heartbeats: a warm-up of one interval (every viewer has beaten once, so all are present),
         // then the measured window.
-        var heartbeats = new HeartbeatLoad(client, channel.Id, tokens, interval);
+        // Stopped before the topology if anything below fails, so nothing keeps beating at a stopping gateway.
+        await using var heartbeats = new HeartbeatLoad(client, channel.Id, tokens, interval);
         Console.WriteLine($"heartbeats: {viewers} viewers every {interval.TotalSeconds:0} s ({heartbeats.Rate:0} /s offered); warm-up {interval.TotalSeconds:0} s, measured {measured.TotalSeconds:0} s");
         await heartbeats.UntilAsync(interval);
         var ownBefore = OwnCpu();
@@ -304,7 +305,7 @@ public static class ViewersBenchmark
     /// same offered rate, and its queueing shows as latency measured from the due time (a closed loop,
     /// or timing from the actual send, would hide it: coordinated omission).
     /// </summary>
-    private sealed class HeartbeatLoad
+    private sealed class HeartbeatLoad : IAsyncDisposable
     {
         private static readonly byte[] Body = """{"path":"hls"}"""u8.ToArray();
 
@@ -372,6 +373,7 @@ public static class ViewersBenchmark
             return await Task.WhenAll(window);
         }
 
+        /// <summary>Sends no more beats, and waits for those sent to be answered (or to fail).</summary>
         public async Task StopAsync()
         {
             await _stop.CancelAsync();
@@ -383,6 +385,12 @@ public static class ViewersBenchmark
             }
 
             await Task.WhenAll(all);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await StopAsync();
+            _stop.Dispose();
         }
 
         private async Task DispatchAsync()
