@@ -3,6 +3,8 @@
 #   ./bench.sh apphost-startup [--runs=3]
 #   ./bench.sh outbox [--events=20000] [--rate=200] [--seconds=30]
 #   ./bench.sh emulator-media [--runs=5] [--inputs=20] [--seconds=20]
+#   ./bench.sh go-live [--sessions=100] [--bursts=5] [--single-runs=20] [--media-runs=5]
+#   ./bench.sh viewers [--viewers=5000] [--interval=10] [--seconds=60] [--bare-only]
 set -euo pipefail
 cd "$(dirname "$0")"
 ./eng/install-prerequisites.sh >/dev/null

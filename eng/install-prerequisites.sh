@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the OS packages HybridStreaming runs on, once: PostgreSQL, Redis, RabbitMQ (infrastructure,
 # run as local processes by the AppHost and the tests), ffmpeg and nginx's RTMP module (emulated
-# provider media), Chromium and Node.js (browser playback tests). Idempotent and non-interactive;
-# uses sudo when not root. Debian 12 is the verified platform; Ubuntu is best effort.
+# provider media), Chromium and Node.js (browser playback tests), wrk (HTTP load for the benchmarks).
+# Idempotent and non-interactive; uses sudo when not root. Debian 12 is the verified platform; Ubuntu
+# is best effort.
 set -euo pipefail
 
 missing=()
@@ -16,6 +17,7 @@ have chromium || missing+=(chromium)
 have node || missing+=(nodejs)
 have npm || missing+=(npm)
 have jq || missing+=(jq)
+have wrk || missing+=(wrk)
 have curl || missing+=(curl)
 have setsid || missing+=(util-linux)
 [[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || missing+=(fonts-dejavu-core)

@@ -11,6 +11,10 @@ public sealed class BenchmarkOptions(Dictionary<string, string> values)
 
     public int Int(string name, int fallback) =>
         values.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+
+    /// <summary>A switch such as <c>--bare-only</c> (also <c>--bare-only=true</c>; <c>=false</c> turns it off).</summary>
+    public bool Flag(string name) =>
+        values.TryGetValue(name, out var value) && !string.Equals(value, "false", StringComparison.OrdinalIgnoreCase);
 }
 
 public static class Figures

@@ -138,18 +138,26 @@ public static class GoLiveBenchmark
         Figures.Print("go_live_to_first_segment_max", firstSegment.Count > 0 ? firstSegment[^1] : double.NaN, "s");
     }
 
-    private static async Task<BenchSystem> StartAsync(bool media)
+    /// <summary>The whole topology, the gateway's limits raised; also the viewers benchmark's.</summary>
+    internal static async Task<BenchSystem> StartAsync(bool media)
     {
         var app = await TestTopology.StartAsync(new TestTopologyOptions
         {
             Configuration = new Dictionary<string, string> { ["EMULATOR_MEDIA"] = media ? "on" : "off" },
-            Configure = builder => builder.Project(KnownResources.Gateway).WithEnvironment("GATEWAY_RATE_LIMIT_PER_SECOND", "100000"),
+            // The gateway's brakes for runaway clients would brake the benchmark's one client instead.
+            Configure = builder => builder.Project(KnownResources.Gateway)
+                .WithEnvironment("RATE_LIMIT_VIEWER_PER_SECOND", "1000000")
+                .WithEnvironment("RATE_LIMIT_GUEST_PER_MINUTE", "1000000")
+                .WithEnvironment("RATE_LIMIT_CONTROL_PER_WINDOW", "1000000")
+                .WithEnvironment("GATEWAY_MAX_CONCURRENT_REQUESTS", "100000"),
         });
         return new BenchSystem(app);
     }
 
-    private sealed class BenchSystem(TestTopology app) : IAsyncDisposable
+    internal sealed class BenchSystem(TestTopology app) : IAsyncDisposable
     {
+        public TestTopology App => app;
+
         public GatewayClient Gateway { get; } = new(new HttpClient { BaseAddress = app.GetEndpoint(KnownResources.Gateway), Timeout = TimeSpan.FromSeconds(60) });
 
         private EmulatorClient Agora { get; } = new(new HttpClient { BaseAddress = app.GetEndpoint(KnownResources.AgoraEmulator) });

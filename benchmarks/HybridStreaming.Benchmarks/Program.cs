@@ -9,6 +9,7 @@ return name switch
     "outbox" => await OutboxBenchmark.RunAsync(options),
     "go-live" => await GoLiveBenchmark.RunAsync(options),
     "emulator-media" => await EmulatorMediaBenchmark.RunAsync(options),
+    "viewers" => await ViewersBenchmark.RunAsync(options),
     _ => Help(),
 };
 
@@ -28,6 +29,12 @@ static int Help()
           emulator-media [--runs=5] [--inputs=20] [--seconds=20]
                                                      converter create -> live playlist with 2 segments; N live
                                                      inputs with media at once: playable, CPU and RSS
+          viewers [--viewers=5000] [--interval=10] [--seconds=60] [--bare-only]
+                                                     heartbeat p50/p99 at N viewers (open loop, one beat per
+                                                     viewer per interval); wrk playback reads through the
+                                                     gateway meanwhile, against a bare Kestrel endpoint;
+                                                     the load generators' own CPU. --bare-only: just the
+                                                     bare endpoint and wrk, no topology
         """);
     return 0;
 }
