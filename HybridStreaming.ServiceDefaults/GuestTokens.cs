@@ -83,6 +83,12 @@ public sealed class GuestTokens
         return new GuestTokens(issuer, audience, lifetime, key);
     }
 
+    /// <summary>Guest tokens with <paramref name="signingKey"/>, the default issuer and lifetime (what tools and tests sign with).</summary>
+    public static GuestTokens WithKey(string signingKey, string audience) =>
+        Encoding.UTF8.GetByteCount(signingKey) >= 32
+            ? new GuestTokens(DefaultIssuer, audience, MaxLifetime, signingKey)
+            : throw new ArgumentException("A guest token signing key has at least 32 bytes.", nameof(signingKey));
+
     /// <summary>A new viewer id: <c>g-</c> and 32 hex digits.</summary>
     public static string NewViewerId() => "g-" + Guid.NewGuid().ToString("N");
 

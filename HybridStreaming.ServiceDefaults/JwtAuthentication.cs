@@ -114,6 +114,8 @@ public static class JwtAuthentication
                     : AccountScheme)
             .AddJwtBearer(AccountScheme, options =>
             {
+                options.TokenHandlers.Clear();
+                options.TokenHandlers.Add(new ValidatedTokenCache(TimeProvider.System));
                 options.MapInboundClaims = false;
                 options.Audience = settings.Audience;
                 if (settings.UsesSigningKey)
@@ -139,6 +141,8 @@ public static class JwtAuthentication
         {
             authentication.AddJwtBearer(GuestScheme, options =>
             {
+                options.TokenHandlers.Clear();
+                options.TokenHandlers.Add(new ValidatedTokenCache(TimeProvider.System));
                 options.MapInboundClaims = false;
                 options.TokenValidationParameters = guests.ValidationParameters();
             });

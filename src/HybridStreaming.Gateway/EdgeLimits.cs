@@ -31,7 +31,8 @@ internal sealed class EdgeLimits
     public const string Disabled = "Disable";
 
     private const string RejectedBy = "edge-limit";
-    private const string Global = "global";
+
+    private int _inFlight;
 
     public int ControlPermits { get; private init; } = 100;
 
@@ -69,21 +70,6 @@ internal sealed class EdgeLimits
 
     public void Register(IServiceCollection services) => services.AddRateLimiter(limiter =>
     {
-        limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-        {
-            if (IsExempt(context.Request.Path))
-            {
-                return RateLimitPartition.GetNoLimiter("exempt");
-            }
-
-            context.Items[RejectedBy] = Global;
-            return RateLimitPartition.GetConcurrencyLimiter(Global, _ => new ConcurrencyLimiterOptions
-            {
-                PermitLimit = MaxConcurrentRequests,
-                QueueLimit = 0,
-            });
-        });
-
         limiter.AddPolicy(Control, context =>
         {
             context.Items[RejectedBy] = Control;
@@ -122,28 +108,62 @@ internal sealed class EdgeLimits
         limiter.OnRejected = RejectAsync;
     });
 
-    private async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    /// <summary>
+    /// The global limit, ahead of everything else (authentication included): a counter, not a limiter of
+    /// the rate limiting middleware, whose partitioned limiters take shared locks on every request.
+    /// </summary>
+    public async Task GateAsync(HttpContext context, RequestDelegate next)
+    {
+        if (IsExempt(context.Request.Path))
+        {
+            await next(context);
+            return;
+        }
+
+        if (Interlocked.Increment(ref _inFlight) > MaxConcurrentRequests)
+        {
+            Interlocked.Decrement(ref _inFlight);
+            await RejectAsync(
+                context,
+                StatusCodes.Status503ServiceUnavailable,
+                "The platform is at capacity.",
+                $"More than {MaxConcurrentRequests} requests are in progress; try again shortly.",
+                1);
+            return;
+        }
+
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
         var context = rejected.HttpContext;
-        var which = context.Items[RejectedBy] as string ?? Global;
         var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) && after > TimeSpan.Zero
             ? after
             : TimeSpan.FromSeconds(1);
-        var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
-        var (status, title, detail) = which switch
+        var (title, detail) = context.Items[RejectedBy] switch
         {
-            Control => (StatusCodes.Status429TooManyRequests, "Too many control requests.",
+            Control => ("Too many control requests.",
                 $"At most {ControlPermits} control requests (go live, stop, tokens, channel changes) per {ControlWindow.TotalMinutes:0} minutes per client."),
-            Viewer => (StatusCodes.Status429TooManyRequests, "Too many viewer requests.",
-                $"At most {ViewerPerSecond} viewer requests per second per client address."),
-            Guest => (StatusCodes.Status429TooManyRequests, "Too many guest tokens requested.",
+            Guest => ("Too many guest tokens requested.",
                 $"At most {GuestPerMinute} guest tokens per minute per client address; keep and renew the one you have."),
-            _ => (StatusCodes.Status503ServiceUnavailable, "The platform is at capacity.",
-                $"More than {MaxConcurrentRequests} requests are in progress; try again shortly."),
+            _ => ("Too many viewer requests.",
+                $"At most {ViewerPerSecond} viewer requests per second per client address."),
         };
+        return new ValueTask(RejectAsync(context, StatusCodes.Status429TooManyRequests, title, detail, (int)Math.Ceiling(retryAfter.TotalSeconds)));
+    }
 
+    private static async Task RejectAsync(HttpContext context, int status, string title, string detail, int retryAfterSeconds)
+    {
         context.Response.StatusCode = status;
-        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
         await problems.WriteAsync(new ProblemDetailsContext
         {
@@ -152,8 +172,8 @@ internal sealed class EdgeLimits
             {
                 Status = status,
                 Title = title,
-                Detail = $"{detail} Retry after {seconds} s.",
-                Extensions = { ["retryAfterSeconds"] = seconds },
+                Detail = $"{detail} Retry after {retryAfterSeconds} s.",
+                Extensions = { ["retryAfterSeconds"] = retryAfterSeconds },
             },
         });
     }

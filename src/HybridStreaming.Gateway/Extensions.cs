@@ -15,7 +15,9 @@ internal static class Extensions
             .LoadFromMemory(routes.Routes, routes.Clusters)
             .AddServiceDiscoveryDestinationResolver();
 
-        EdgeLimits.From(builder.Configuration).Register(builder.Services);
+        var limits = EdgeLimits.From(builder.Configuration);
+        limits.Register(builder.Services);
+        builder.Services.AddSingleton(limits);
 
         // Viewer reads from memory, kept fresh by the Channel API's change announcements on Redis.
         builder.AddServiceRedis(KnownResources.Redis);
@@ -23,6 +25,13 @@ internal static class Extensions
         builder.Services.AddSingleton<ViewerReads>();
         builder.Services.AddHostedService<ViewerReadsMaintenance>();
         builder.Services.AddHttpClient(ViewerReads.ClientName, client => client.BaseAddress = new Uri($"http://{KnownResources.ChannelsApi}"));
+    }
+
+    /// <summary>The global concurrency limit (<see cref="EdgeLimits.GateAsync"/>), before authentication and everything after it.</summary>
+    public static IApplicationBuilder UseConcurrencyGate(this IApplicationBuilder app)
+    {
+        var limits = app.ApplicationServices.GetRequiredService<EdgeLimits>();
+        return app.Use(next => context => limits.GateAsync(context, next));
     }
 
     /// <summary>The viewer reads the gateway answers itself (<see cref="ViewerReads"/>), ahead of the proxy's catch-all channel routes.</summary>

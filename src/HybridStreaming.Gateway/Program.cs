@@ -13,6 +13,7 @@ var app = builder.Build();
 app.UseSecurityHeaders();
 app.MapDefaultEndpoints();
 app.UseGatewayCors();
+app.UseConcurrencyGate();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

@@ -6,7 +6,6 @@ using FluentAssertions;
 using HybridStreaming.Contracts.Channels;
 using HybridStreaming.ServiceDefaults;
 using HybridStreaming.Testing;
-using Microsoft.Extensions.Configuration;
 using Xunit;
 
 namespace HybridStreaming.EndToEnd.Tests;
@@ -89,8 +88,8 @@ public sealed class ViewerTests(SystemFixture system)
     {
         var owner = await Scenario.SellerWithChannelAsync(system, joinAgora: false);
         var key = await system.EnvironmentOfAsync(KnownResources.Gateway, "GUEST_TOKEN_SIGNING_KEY");
-        var expired = Guests(key).Issue(GuestTokens.NewViewerId(), DateTimeOffset.UtcNow.AddHours(-3)).AccessToken;
-        var foreign = Guests(new string('k', 48)).Issue(GuestTokens.NewViewerId(), DateTimeOffset.UtcNow).AccessToken;
+        var expired = GuestTokens.WithKey(key, "hybridstreaming").Issue(GuestTokens.NewViewerId(), DateTimeOffset.UtcNow.AddHours(-3)).AccessToken;
+        var foreign = GuestTokens.WithKey(new string('k', 48), "hybridstreaming").Issue(GuestTokens.NewViewerId(), DateTimeOffset.UtcNow).AccessToken;
 
         using var withExpired = await system.Gateway.SendAsync(HttpMethod.Get, $"/api/channels/{owner.Channel.Id}/status", expired);
         using var beatExpired = await system.Gateway.SendAsync(HttpMethod.Post, $"/api/channels/{owner.Channel.Id}/viewers/heartbeat", expired);
@@ -134,7 +133,7 @@ public sealed class ViewerTests(SystemFixture system)
         var scenario = await Scenario.SellerWithChannelAsync(system);
         await scenario.GoLiveAndWaitAsync();
         var key = await system.EnvironmentOfAsync(KnownResources.Gateway, "GUEST_TOKEN_SIGNING_KEY");
-        var guests = Guests(key);
+        var guests = GuestTokens.WithKey(key, "hybridstreaming");
         var tokens = Enumerable.Range(0, 1000).Select(_ => guests.Issue(GuestTokens.NewViewerId(), DateTimeOffset.UtcNow).AccessToken).ToList();
 
         // Three beats each, on the players' schedule: every viewer once per beat interval, spread evenly.
@@ -312,9 +311,6 @@ public sealed class ViewerTests(SystemFixture system)
         return statuses;
     }
 
-    /// <summary>Guest tokens signed as the gateway signs them (for many viewers at once, or forged/expired ones).</summary>
-    private static GuestTokens Guests(string key) =>
-        GuestTokens.ReadSettings(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["GUEST_TOKEN_SIGNING_KEY"] = key }).Build(), "hybridstreaming");
 
     /// <summary>A decimal of an event as MassTransit puts it on the wire (a string, so no precision is lost).</summary>
     private static decimal Decimal(JsonElement report, string name) =>
