@@ -148,12 +148,13 @@ public static class JwtAuthentication
             });
         }
 
-        var member = new AuthorizationPolicyBuilder(TokenScheme).RequireAuthenticatedUser().RequireRole(Roles.All).Build();
+        // No schemes named in the policies: the default scheme (TokenScheme) already authenticated the request,
+        // and naming it would make every authorization authenticate again and merge the principals.
+        var member = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireRole(Roles.All).Build();
         builder.Services.AddAuthorizationBuilder()
             // RequireAuthorization() without a policy: account holders only, so a guest gets 403 there.
             .SetDefaultPolicy(member)
-            .AddPolicy(ViewerPolicy, policy => policy.AddAuthenticationSchemes(TokenScheme).RequireAuthenticatedUser()
-                .RequireRole([.. Roles.All, Roles.Viewer]))
+            .AddPolicy(ViewerPolicy, policy => policy.RequireAuthenticatedUser().RequireRole([.. Roles.All, Roles.Viewer]))
             .AddPolicy(SellerPolicy, policy => policy.RequireRole(Roles.Seller, Roles.Admin))
             .AddPolicy(AdminPolicy, policy => policy.RequireRole(Roles.Admin));
         return builder;
