@@ -280,6 +280,39 @@ public sealed class ViewerTests(SystemFixture system)
         await unwatched.LeaveAgoraAsync();
     }
 
+    [Fact]
+    public async Task Beats_lost_to_a_redis_outage_are_answered_uncounted_and_the_usage_report_says_it_is_incomplete()
+    {
+        await using var tap = await EventTap.StartAsync(await system.App.ConnectionStringAsync(KnownResources.RabbitMq), typeof(ViewerUsageReported));
+        var scenario = await Scenario.SellerWithChannelAsync(system);
+        var live = await scenario.GoLiveAndWaitAsync();
+        var guest = (await system.Gateway.GuestAsync()).AccessToken;
+        (await system.Gateway.HeartbeatAsync(guest, scenario.Channel.Id)).Counted.Should().BeTrue();
+
+        await system.App.StopAsync(KnownResources.Redis);
+        HeartbeatDto duringOutage;
+        try
+        {
+            duringOutage = await system.Gateway.HeartbeatAsync(guest, scenario.Channel.Id);
+        }
+        finally
+        {
+            await system.App.StartAsync(KnownResources.Redis);
+        }
+
+        // The player keeps playing: the beat is answered with the session's state, just not counted.
+        duringOutage.Should().BeEquivalentTo(new { State = "live", Counted = false, Viewers = (ViewerCountsDto?)null });
+        await Eventually.ValueAsync(
+            () => system.Gateway.HeartbeatAsync(guest, scenario.Channel.Id), beat => beat.Counted, TimeSpan.FromSeconds(60), "beats to be counted again once Redis is back", Beat);
+        await scenario.StopAndWaitAsync();
+
+        var report = await Eventually.ValueAsync(
+            () => Task.FromResult(tap.ForSession(live.SessionId!.Value)), reports => reports.Count > 0, TimeSpan.FromSeconds(30), "the session's ViewerUsageReported", TimeSpan.FromMilliseconds(200));
+        report.Single().GetProperty("complete").GetBoolean().Should().BeFalse("a beat was lost, so the figures are a lower bound");
+        (await system.Gateway.ViewersAsync(scenario.SellerToken, scenario.Channel.Id)).Complete.Should().BeFalse();
+        await scenario.LeaveAgoraAsync();
+    }
+
     private async Task<RtcTokenDto> SubscriberTokenAsync(string token, Guid channelId)
     {
         using var response = await system.Gateway.SendAsync(HttpMethod.Post, $"/api/channels/{channelId}/rtc-token", token);
