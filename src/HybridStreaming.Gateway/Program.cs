@@ -4,6 +4,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddGatewayServices();
+builder.AddClientAddresses();
 builder.AddSecurityHeaders();
 builder.AddGatewayCors();
 builder.AddServiceOpenApi("HybridStreaming Gateway", "The gateway's own endpoints; the services it routes /api/** to have their own documents.");
@@ -11,6 +12,7 @@ builder.AddServiceOpenApi("HybridStreaming Gateway", "The gateway's own endpoint
 var app = builder.Build();
 
 app.UseSecurityHeaders();
+app.UseForwardedHeaders();
 app.MapDefaultEndpoints();
 app.UseGatewayCors();
 app.UseConcurrencyGate();
