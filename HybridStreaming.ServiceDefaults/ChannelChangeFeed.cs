@@ -33,18 +33,38 @@ public sealed partial class ChannelChangeFeed(IConnectionMultiplexer redis, ILog
         }
     }
 
-    /// <summary>Calls <paramref name="onChanged"/> for every change published from now on (by any process, this one included).</summary>
-    public async Task SubscribeAsync(Action<Guid> onChanged)
+    /// <summary>
+    /// Calls <paramref name="onChanged"/> for every change published from now on (by any process, this one
+    /// included). While Redis is unreachable at start it retries every 2 s (logged) until the subscription is
+    /// in place; readers keep their short lifetimes meanwhile (<see cref="IsListening"/>). The multiplexer
+    /// restores the subscription by itself after later reconnects.
+    /// </summary>
+    public async Task SubscribeAsync(Action<Guid> onChanged, CancellationToken cancellationToken)
     {
-        var queue = await redis.GetSubscriber().SubscribeAsync(Topic);
-        queue.OnMessage(message =>
+        while (true)
         {
-            if (Guid.TryParseExact(message.Message.ToString(), "N", out var channelId))
+            try
             {
-                onChanged(channelId);
+                var queue = await redis.GetSubscriber().SubscribeAsync(Topic);
+                queue.OnMessage(message =>
+                {
+                    if (Guid.TryParseExact(message.Message.ToString(), "N", out var channelId))
+                    {
+                        onChanged(channelId);
+                    }
+                });
+                return;
             }
-        });
+            catch (Exception exception) when (exception is RedisException or TimeoutException)
+            {
+                LogNotSubscribed(logger, exception.Message);
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+            }
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot listen for channel changes yet ({Reason}); cached entries are kept 1 s until then")]
+    private static partial void LogNotSubscribed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not announce the change of channel {ChannelId} ({Reason}); other replicas see it when their entries expire")]
     private static partial void LogPublishFailed(ILogger logger, Guid channelId, string reason);

@@ -165,31 +165,15 @@ internal sealed class ViewerReads(IHttpClientFactory clients, ChannelChangeFeed 
 }
 
 /// <summary>Keeps <see cref="ViewerReads"/> in step: listens for channel changes, sweeps expired entries.</summary>
-internal sealed partial class ViewerReadsMaintenance(ViewerReads reads, ChannelChangeFeed changes, ILogger<ViewerReadsMaintenance> logger) : BackgroundService
+internal sealed class ViewerReadsMaintenance(ViewerReads reads, ChannelChangeFeed changes) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await changes.SubscribeAsync(reads.Forget);
-                break;
-            }
-            catch (Exception exception) when (exception is StackExchange.Redis.RedisException or TimeoutException)
-            {
-                LogNotSubscribed(logger, exception.Message);
-                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
-            }
-        }
-
+        await changes.SubscribeAsync(reads.Forget, stoppingToken);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(30));
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             reads.Sweep();
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot listen for channel changes yet ({Reason}); viewer reads are kept 1 s until then")]
-    private static partial void LogNotSubscribed(ILogger logger, string reason);
 }
