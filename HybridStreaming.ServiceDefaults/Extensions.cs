@@ -179,8 +179,8 @@ public static class Extensions
     internal static bool ExportsTelemetry(this IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
-    /// <summary>Probes and scrapes: kept out of traces and out of the OpenAPI documents.</summary>
-    internal static bool IsInfrastructureEndpoint(PathString path) =>
+    /// <summary>The probes and the scrape endpoint: left out of traces, API documents and the edge's limits.</summary>
+    public static bool IsInfrastructureEndpoint(PathString path) =>
         path.StartsWithSegments(HealthEndpointPath)
         || path.StartsWithSegments(AlivenessEndpointPath)
         || path.StartsWithSegments(MetricsEndpointPath);

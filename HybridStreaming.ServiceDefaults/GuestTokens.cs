@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Globalization;
 using System.Security.Claims;
 using System.Text;
+using HybridStreaming.ServiceDefaults.Providers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Primitives;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -54,29 +54,18 @@ public sealed class GuestTokens
     /// <summary>The guest settings, or a start-up error naming each malformed value.</summary>
     public static GuestTokens ReadSettings(IConfiguration configuration, string audience)
     {
-        var problems = new List<string>();
+        var problems = new ConfigurationProblems("Guest access");
         var key = configuration["GUEST_TOKEN_SIGNING_KEY"] is { Length: > 0 } value ? value.Trim() : null;
         if (key is not null && Encoding.UTF8.GetByteCount(key) < 32)
         {
-            problems.Add("GUEST_TOKEN_SIGNING_KEY must be at least 32 bytes");
+            problems.Add("GUEST_TOKEN_SIGNING_KEY", "must be at least 32 bytes.");
         }
 
-        var lifetime = MaxLifetime;
-        if (configuration["GUEST_TOKEN_LIFETIME_SECONDS"] is { Length: > 0 } raw)
-        {
-            if (int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) && seconds >= 60 && seconds <= MaxLifetime.TotalSeconds)
-            {
-                lifetime = TimeSpan.FromSeconds(seconds);
-            }
-            else
-            {
-                problems.Add($"GUEST_TOKEN_LIFETIME_SECONDS must be a whole number from 60 to {MaxLifetime.TotalSeconds:0} (got '{raw}')");
-            }
-        }
-
+        var lifetime = TimeSpan.FromSeconds(problems.WholeNumber(
+            configuration, "GUEST_TOKEN_LIFETIME_SECONDS", (int)MaxLifetime.TotalSeconds, 60, (int)MaxLifetime.TotalSeconds));
         if (problems.Count > 0)
         {
-            throw new InvalidOperationException("Guest access is not configured correctly: " + string.Join("; ", problems) + ".");
+            throw new InvalidOperationException(problems.ToString());
         }
 
         var issuer = configuration["GUEST_TOKEN_ISSUER"] is { Length: > 0 } configured ? configured.Trim() : DefaultIssuer;

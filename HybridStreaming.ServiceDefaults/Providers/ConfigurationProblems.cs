@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace HybridStreaming.ServiceDefaults.Providers;
@@ -84,6 +85,30 @@ public sealed class ConfigurationProblems(string subject)
         {
             Add(key, $"must be one of {string.Join(", ", allowed)} (got '{value}').");
         }
+    }
+
+    /// <summary>
+    /// <paramref name="key"/> as a whole number from <paramref name="min"/> to <paramref name="max"/>, or
+    /// <paramref name="fallback"/> when it is unset; a malformed one is recorded (echoed: numbers are not secrets) and gives the fallback.
+    /// </summary>
+    public int WholeNumber(IConfiguration configuration, string key, int fallback, int min, int max = int.MaxValue)
+    {
+        var value = configuration[key];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+
+        if (int.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            && number >= min && number <= max)
+        {
+            return number;
+        }
+
+        Add(key, max == int.MaxValue
+            ? $"must be a whole number of at least {min} (got '{value}')."
+            : $"must be a whole number from {min} to {max} (got '{value}').");
+        return fallback;
     }
 
     public void Range(string key, TimeSpan value, TimeSpan min, TimeSpan max)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using HybridStreaming.ServiceDefaults;
+using HybridStreaming.ServiceDefaults.Providers;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace HybridStreaming.Gateway;
@@ -46,23 +47,23 @@ internal sealed class EdgeLimits
 
     public static EdgeLimits From(IConfiguration configuration)
     {
-        var problems = new List<string>();
+        var problems = new ConfigurationProblems("The gateway's limits");
         var limits = new EdgeLimits
         {
-            ControlPermits = Number(configuration, "RATE_LIMIT_CONTROL_PER_WINDOW", 100, problems),
-            ControlWindow = TimeSpan.FromSeconds(Number(configuration, "RATE_LIMIT_CONTROL_WINDOW_SECONDS", 900, problems)),
-            ViewerPerSecond = Number(configuration, "RATE_LIMIT_VIEWER_PER_SECOND", 1000, problems),
-            GuestPerMinute = Number(configuration, "RATE_LIMIT_GUEST_PER_MINUTE", 60, problems),
-            MaxConcurrentRequests = Number(configuration, "GATEWAY_MAX_CONCURRENT_REQUESTS", 1000, problems),
+            ControlPermits = problems.WholeNumber(configuration, "RATE_LIMIT_CONTROL_PER_WINDOW", 100, 1),
+            ControlWindow = TimeSpan.FromSeconds(problems.WholeNumber(configuration, "RATE_LIMIT_CONTROL_WINDOW_SECONDS", 900, 1)),
+            ViewerPerSecond = problems.WholeNumber(configuration, "RATE_LIMIT_VIEWER_PER_SECOND", 1000, 1),
+            GuestPerMinute = problems.WholeNumber(configuration, "RATE_LIMIT_GUEST_PER_MINUTE", 60, 1),
+            MaxConcurrentRequests = problems.WholeNumber(configuration, "GATEWAY_MAX_CONCURRENT_REQUESTS", 1000, 1),
         };
         if (configuration["GATEWAY_RATE_LIMIT_PER_SECOND"] is { Length: > 0 })
         {
-            problems.Add("GATEWAY_RATE_LIMIT_PER_SECOND is no longer read: use RATE_LIMIT_CONTROL_PER_WINDOW, RATE_LIMIT_VIEWER_PER_SECOND, RATE_LIMIT_GUEST_PER_MINUTE and GATEWAY_MAX_CONCURRENT_REQUESTS (docs/runbook.md)");
+            problems.Add("GATEWAY_RATE_LIMIT_PER_SECOND", "is no longer read: use RATE_LIMIT_CONTROL_PER_WINDOW, RATE_LIMIT_VIEWER_PER_SECOND, RATE_LIMIT_GUEST_PER_MINUTE and GATEWAY_MAX_CONCURRENT_REQUESTS (docs/runbook.md).");
         }
 
         if (problems.Count > 0)
         {
-            throw new InvalidOperationException("The gateway's limits are misconfigured: " + string.Join("; ", problems) + ".");
+            throw new InvalidOperationException(problems.ToString());
         }
 
         return limits;
@@ -180,30 +181,10 @@ internal sealed class EdgeLimits
 
     /// <summary>Provider webhooks (signed, retried by the provider) and the probes are never limited.</summary>
     private static bool IsExempt(PathString path) =>
-        path.StartsWithSegments("/api/webhooks")
-        || path.StartsWithSegments(Microsoft.Extensions.Hosting.Extensions.HealthEndpointPath)
-        || path.StartsWithSegments(Microsoft.Extensions.Hosting.Extensions.AlivenessEndpointPath)
-        || path.StartsWithSegments(Microsoft.Extensions.Hosting.Extensions.MetricsEndpointPath);
+        path.StartsWithSegments("/api/webhooks") || Microsoft.Extensions.Hosting.Extensions.IsInfrastructureEndpoint(path);
 
     private static string UserOrAddress(HttpContext context) =>
         context.User.FindFirstValue(JwtAuthentication.SubjectClaim) is { } user ? "user:" + user : Address(context);
 
     private static string Address(HttpContext context) => "address:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-
-    private static int Number(IConfiguration configuration, string key, int fallback, List<string> problems)
-    {
-        var raw = configuration[key];
-        if (string.IsNullOrWhiteSpace(raw))
-        {
-            return fallback;
-        }
-
-        if (int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 1)
-        {
-            return value;
-        }
-
-        problems.Add($"{key} must be a whole number of at least 1 (got '{raw}')");
-        return fallback;
-    }
 }
