@@ -1,1 +1,379 @@
-console.log('studio');
+// The seller's studio, /studio: sign in, create and edit channels, go live and stop, and follow the
+// session without reloading — starting → live (hybrid, or agora-only with the reason) → stopping → ended —
+// with an HLS preview of what buyers see, the live viewer count and peak, and the recording and relay states.
+//
+// The seller's camera: with the local Agora emulator (Development), the emulator's synthetic seller stream
+// joins the channel through the gateway's /api/dev/seller-stream; against real Agora the studio publishes
+// camera and microphone with the Agora Web SDK.
+
+import { AgoraPublisher } from './lib/agora';
+import { api, ApiError, type Channel, type ChannelStatus, type RtcToken, type TokenGrant } from './lib/api';
+import { pageConfig } from './lib/config';
+import { byId, h, show } from './lib/dom';
+import { HlsPlayer } from './lib/hls-player';
+import { account, signIn, signOut, type Account } from './lib/identity';
+
+const config = pageConfig();
+const root = byId('studio');
+const channelList = byId<HTMLUListElement>('my-channels');
+const panel = byId('channel-panel');
+const editForm = byId<HTMLFormElement>('edit-channel');
+const newForm = byId<HTMLFormElement>('new-channel');
+const goLive = byId<HTMLButtonElement>('go-live');
+const stop = byId<HTMLButtonElement>('stop');
+const problem = byId('studio-error');
+const sessionState = byId('session-state');
+const preview = byId<HTMLVideoElement>('preview');
+const previewNote = byId('preview-note');
+
+let me: Account | null = null;
+let channels: Channel[] = [];
+let selected: Channel | null = null;
+let status: ChannelStatus | null = null;
+let pollTimer: ReturnType<typeof setTimeout> | undefined;
+let previewPlayer: { url: string; player: HlsPlayer } | null = null;
+let publisher: AgoraPublisher | null = null;
+/** The seller stream this page started (emulator), to end it after the session. */
+let sellerStream: { channelName: string; uid: number } | null = null;
+
+// ---- errors ------------------------------------------------------------------------------------------
+
+function showProblem(error: unknown): void {
+  const text = error instanceof ApiError ? error.message : error instanceof Error ? error.message : String(error);
+  problem.textContent = text;
+  problem.hidden = false;
+  if (error instanceof ApiError && error.status === 401) {
+    signOut();
+    start();
+  }
+}
+
+function clearProblem(): void {
+  problem.hidden = true;
+  problem.textContent = '';
+}
+
+/** Shows a ProblemDetails' field errors next to the form's fields; returns whether there were any. */
+function fieldErrors(form: HTMLFormElement, error: unknown): boolean {
+  for (const slot of form.querySelectorAll<HTMLElement>('.field-error')) {
+    slot.textContent = '';
+  }
+  if (!(error instanceof ApiError) || Object.keys(error.errors).length === 0) {
+    return false;
+  }
+  let shown = false;
+  for (const [field, messages] of Object.entries(error.errors)) {
+    const slot = form.querySelector<HTMLElement>(`.field-error[data-for="${CSS.escape(field.charAt(0).toLowerCase() + field.slice(1))}"]`);
+    if (slot) {
+      slot.textContent = messages.join(' ');
+      shown = true;
+    }
+  }
+  return shown;
+}
+
+// ---- sign-in -----------------------------------------------------------------------------------------
+
+function start(): void {
+  me = account();
+  byId('who').textContent = me ? `${me.userId} (${me.role})` : '';
+  byId('sign-out').hidden = !me;
+  byId('sign-in').hidden = !!me;
+  byId('workspace').hidden = !me;
+  root.dataset.state = me ? 'signed-in' : 'signed-out';
+  if (!me) {
+    byId('dev-sign-in').hidden = !config.devSignIn;
+    byId('token-sign-in').hidden = config.devSignIn;
+    (config.devSignIn ? byId<HTMLInputElement>('dev-user') : byId<HTMLTextAreaElement>('token-input')).focus();
+    return;
+  }
+  void loadChannels();
+}
+
+byId<HTMLFormElement>('dev-sign-in').addEventListener('submit', async event => {
+  event.preventDefault();
+  const form = event.currentTarget as HTMLFormElement;
+  const data = new FormData(form);
+  const userId = String(data.get('userId') ?? '').trim();
+  const role = String(data.get('role') ?? 'seller');
+  try {
+    const grant = await api<TokenGrant>('POST', '/api/dev/token', { body: { userId, role } });
+    signIn({ accessToken: grant.accessToken, expiresAt: grant.expiresAt, userId, role });
+    start();
+  } catch (error) {
+    if (!fieldErrors(form, error)) {
+      form.querySelector<HTMLElement>('.field-error[data-for="userId"]')!.textContent = error instanceof Error ? error.message : String(error);
+    }
+  }
+});
+
+byId<HTMLFormElement>('token-sign-in').addEventListener('submit', event => {
+  event.preventDefault();
+  const form = event.currentTarget as HTMLFormElement;
+  const token = String(new FormData(form).get('token') ?? '').trim();
+  const claims = decodeClaims(token);
+  const slot = form.querySelector<HTMLElement>('.field-error[data-for="token"]')!;
+  if (!claims?.sub || !claims.exp) {
+    slot.textContent = 'That is not an access token (a JWT with sub and exp).';
+    return;
+  }
+  // The gateway verifies the token on every call; this only reads who it names.
+  signIn({ accessToken: token, expiresAt: new Date(claims.exp * 1000).toISOString(), userId: claims.sub, role: String(claims.role ?? '') });
+  start();
+});
+
+function decodeClaims(token: string): { sub?: string; exp?: number; role?: unknown } | null {
+  try {
+    const payload = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
+    return JSON.parse(atob(payload)) as { sub?: string; exp?: number; role?: unknown };
+  } catch {
+    return null;
+  }
+}
+
+byId('sign-out').addEventListener('click', () => {
+  signOut();
+  select(null);
+  start();
+});
+
+// ---- channels ----------------------------------------------------------------------------------------
+
+async function loadChannels(selectId?: string): Promise<void> {
+  try {
+    channels = await api<Channel[]>('GET', `/api/channels?sellerId=${encodeURIComponent(me!.userId)}&limit=200`, { token: me!.accessToken });
+    renderChannels();
+    const wanted = selectId ?? selected?.id ?? new URLSearchParams(location.hash.slice(1)).get('channel');
+    select(channels.find(channel => channel.id === wanted) ?? channels[0] ?? null);
+  } catch (error) {
+    showProblem(error);
+  }
+}
+
+function renderChannels(): void {
+  show(channelList, ...(channels.length === 0
+    ? [h('li', { class: 'muted' }, 'No channels yet: create your first one below.')]
+    : channels.map(channel => h('li', {},
+        h('button', {
+          type: 'button',
+          class: `channel-pick${channel.id === selected?.id ? ' selected' : ''}`,
+          'aria-current': channel.id === selected?.id ? 'true' : null,
+          'data-channel-id': channel.id,
+          onclick: () => select(channel),
+        }, channel.title, channel.live?.state === 'live' ? h('span', { class: 'badge live' }, 'LIVE') : null)))));
+}
+
+function select(channel: Channel | null): void {
+  const changed = channel?.id !== selected?.id;
+  selected = channel;
+  panel.hidden = !channel;
+  renderChannels();
+  if (!channel) {
+    stopPolling();
+    return;
+  }
+  history.replaceState(null, '', `#channel=${channel.id}`);
+  byId<HTMLInputElement>('edit-title').value = channel.title;
+  byId<HTMLTextAreaElement>('edit-description').value = channel.description;
+  byId<HTMLAnchorElement>('watch-link').href = `/watch/${channel.id}`;
+  byId('channel-heading').textContent = channel.title;
+  if (changed) {
+    status = null;
+    stopPreview();
+    clearProblem();
+    renderStatus();
+    void poll();
+  }
+}
+
+newForm.addEventListener('submit', async event => {
+  event.preventDefault();
+  const data = new FormData(newForm);
+  try {
+    const created = await api<Channel>('POST', '/api/channels', { token: me!.accessToken, body: { title: data.get('title'), description: data.get('description') } });
+    fieldErrors(newForm, null);
+    newForm.reset();
+    await loadChannels(created.id);
+  } catch (error) {
+    if (!fieldErrors(newForm, error)) {
+      showProblem(error);
+    }
+  }
+});
+
+editForm.addEventListener('submit', async event => {
+  event.preventDefault();
+  const data = new FormData(editForm);
+  try {
+    const updated = await api<Channel>('PUT', `/api/channels/${selected!.id}`, { token: me!.accessToken, body: { title: data.get('title'), description: data.get('description') } });
+    fieldErrors(editForm, null);
+    byId('saved').textContent = 'Saved.';
+    setTimeout(() => (byId('saved').textContent = ''), 3000);
+    channels = channels.map(channel => (channel.id === updated.id ? { ...channel, ...updated } : channel));
+    select({ ...selected!, ...updated });
+  } catch (error) {
+    if (!fieldErrors(editForm, error)) {
+      showProblem(error);
+    }
+  }
+});
+
+// ---- going live and stopping ---------------------------------------------------------------------------
+
+goLive.addEventListener('click', async () => {
+  const channel = selected!;
+  clearProblem();
+  goLive.disabled = true;
+  try {
+    const rtc = await api<RtcToken>('POST', `/api/channels/${channel.id}/rtc-token`, { token: me!.accessToken, body: { role: 'publisher' } });
+    await startSellerMedia(rtc);
+    await api('POST', `/api/channels/${channel.id}/live`, { token: me!.accessToken });
+    await poll();
+  } catch (error) {
+    showProblem(error);
+    renderStatus();
+  }
+});
+
+stop.addEventListener('click', async () => {
+  clearProblem();
+  stop.disabled = true;
+  try {
+    await api('DELETE', `/api/channels/${selected!.id}/live`, { token: me!.accessToken });
+    await poll();
+  } catch (error) {
+    showProblem(error);
+    renderStatus();
+  }
+});
+
+async function startSellerMedia(rtc: RtcToken): Promise<void> {
+  if (config.sellerMedia === 'emulator') {
+    try {
+      await api('POST', '/api/dev/seller-stream', { token: me!.accessToken, body: { channelName: rtc.channelName, uid: rtc.uid, token: rtc.token } });
+    } catch (error) {
+      // Already in the channel (a reload during a session): that is the state we want.
+      if (!(error instanceof ApiError && error.status === 409)) {
+        throw error;
+      }
+    }
+    sellerStream = { channelName: rtc.channelName, uid: rtc.uid };
+    return;
+  }
+  const camera = byId('camera');
+  camera.hidden = false;
+  publisher = new AgoraPublisher();
+  await publisher.publish(rtc, camera);
+}
+
+async function stopSellerMedia(): Promise<void> {
+  if (sellerStream) {
+    const { channelName, uid } = sellerStream;
+    sellerStream = null;
+    await api('DELETE', `/api/dev/seller-stream/${encodeURIComponent(channelName)}/${uid}`, { token: me!.accessToken }).catch(() => undefined);
+  }
+  if (publisher) {
+    await publisher.stop();
+    publisher = null;
+    byId('camera').hidden = true;
+  }
+}
+
+// ---- following the session -----------------------------------------------------------------------------
+
+function stopPolling(): void {
+  clearTimeout(pollTimer);
+}
+
+async function poll(): Promise<void> {
+  stopPolling();
+  const channel = selected;
+  if (!channel || !me) {
+    return;
+  }
+  let next = 5;
+  try {
+    const answer = await api<ChannelStatus>('GET', `/api/channels/${channel.id}/status`, { token: me.accessToken });
+    if (selected?.id !== channel.id) {
+      return;
+    }
+    status = answer;
+    renderStatus();
+    next = answer.state === 'starting' || answer.state === 'stopping' ? 1 : answer.state === 'live' ? 2 : 5;
+    if (!answer.isActive) {
+      await stopSellerMedia();
+    }
+  } catch (error) {
+    showProblem(error);
+  }
+  pollTimer = setTimeout(() => void poll(), next * 1000);
+}
+
+const steps = ['starting', 'live', 'stopping', 'ended'];
+
+function renderStatus(): void {
+  const state = status?.state ?? null;
+  const active = status?.isActive ?? false;
+  sessionState.dataset.state = state ?? 'none';
+  sessionState.dataset.mode = status?.mode ?? '';
+  goLive.disabled = active;
+  stop.disabled = !active || state === 'stopping';
+
+  const at = state === 'failed' ? steps.length : steps.indexOf(state ?? '');
+  for (const item of byId('timeline').querySelectorAll<HTMLElement>('li')) {
+    const index = steps.indexOf(item.dataset.step!);
+    item.className = at < 0 ? '' : index < at ? 'done' : index === at ? 'current' : '';
+    item.toggleAttribute('aria-current', index === at);
+  }
+
+  sessionState.textContent = describe(status);
+  byId('viewers-current').textContent = String(status?.viewers?.current ?? 0);
+  byId('viewers-peak').textContent = String(status?.viewers?.peak ?? 0);
+  byId('recording').textContent = component(status?.recording);
+  byId('relay').textContent = component(status?.relay);
+
+  const hlsUrl = state === 'live' && status?.mode === 'hybrid' ? status.hlsPlaybackUrl : null;
+  if (hlsUrl && previewPlayer?.url !== hlsUrl) {
+    stopPreview();
+    const player = new HlsPlayer(preview, { trouble: () => (previewNote.textContent = 'Preview: reconnecting…'), playing: () => (previewNote.textContent = '') });
+    previewPlayer = { url: hlsUrl, player };
+    previewNote.textContent = 'Preview: loading…';
+    void player.play(hlsUrl);
+  } else if (!hlsUrl && previewPlayer) {
+    stopPreview();
+  }
+  if (!hlsUrl) {
+    previewNote.textContent = state === 'live' && status?.mode === 'agora-only'
+      ? 'No HLS preview: this session is agora-only, buyers watch through Agora.'
+      : 'The HLS preview shows what buyers see once the stream is live.';
+  }
+}
+
+function describe(current: ChannelStatus | null): string {
+  if (!current?.state) {
+    return 'Not live.';
+  }
+  switch (current.state) {
+    case 'starting': return 'Starting: recording and the CDN relay are coming up…';
+    case 'live': return current.mode === 'agora-only'
+      ? `Live · agora-only${current.reason ? `: ${current.reason}` : ''}`
+      : 'Live · hybrid: buyers watch over HLS from the CDN.';
+    case 'stopping': return 'Stopping…';
+    case 'ended': return `Ended${current.reason ? ` (${current.reason})` : ''}.`;
+    case 'failed': return `Failed${current.reason ? `: ${current.reason}` : ''}.`;
+  }
+}
+
+function component(value: ChannelStatus['recording'] | undefined): string {
+  if (!value) {
+    return '–';
+  }
+  return value.detail ? `${value.state} (${value.detail})` : value.state;
+}
+
+function stopPreview(): void {
+  previewPlayer?.player.destroy();
+  previewPlayer = null;
+}
+
+start();

@@ -1,1 +1,278 @@
-console.log('watch');
+// The buyer's player, /watch/{channelId}. It needs no account: a guest identity is taken (and kept)
+// when the buyer has none. Hybrid sessions play HLS from the CDN; agora-only sessions load the Agora Web
+// SDK and join as an interactive audience member. While the video plays it sends heartbeats, whose
+// answers also carry the session's state: "stopping" and "ended" end playback. Between sessions it polls
+// the status (answered from the gateway's memory), so a stream that starts or restarts plays by itself.
+// Nothing here keeps a connection to our servers open.
+
+import { AgoraAudience } from './lib/agora';
+import { api, ApiError, channelIdFromPath, type Channel, type ChannelStatus, type Heartbeat, type RtcToken, type StreamMode } from './lib/api';
+import { byId, show, viewersText } from './lib/dom';
+import { HlsPlayer, hlsEngine } from './lib/hls-player';
+import { forgetToken, viewerToken } from './lib/identity';
+
+type Phase = 'loading' | 'not-live' | 'buffering' | 'playing' | 'unreachable' | 'ended' | 'missing' | 'unsupported';
+
+const messages: Record<Phase, string> = {
+  'loading': 'Loading…',
+  'not-live': 'Not live yet. The stream starts here as soon as the seller goes live.',
+  'buffering': 'Loading the stream…',
+  'playing': '',
+  'unreachable': "Can't reach the stream, retrying…",
+  'ended': 'Stream ended.',
+  'missing': "This channel doesn't exist.",
+  'unsupported': "This browser can't play this stream.",
+};
+
+const root = byId('watch');
+const video = byId<HTMLVideoElement>('video');
+const agoraView = byId('agora-view');
+const overlay = byId('overlay');
+const message = byId('message');
+const retry = byId<HTMLButtonElement>('retry');
+const spinner = byId('spinner');
+const liveBadge = byId('live-badge');
+const viewers = byId('viewers');
+const unmute = byId<HTMLButtonElement>('unmute');
+
+const channelId = channelIdFromPath(location.pathname);
+
+/** What is playing now. */
+interface Playing { sessionId: string; mode: StreamMode; hlsUrl: string | null; player: HlsPlayer | null; audience: AgoraAudience | null }
+
+let phase: Phase = 'loading';
+let playing: Playing | null = null;
+let timer: ReturnType<typeof setTimeout> | undefined;
+let failures = 0;
+let beatSeconds = 10;
+
+function setPhase(next: Phase): void {
+  phase = next;
+  root.dataset.state = next;
+  const text = messages[next];
+  overlay.hidden = next === 'playing';
+  message.textContent = text;
+  spinner.hidden = !(next === 'loading' || next === 'buffering' || next === 'unreachable');
+  // Every message a buyer can act on has a retry; while loading there is nothing to retry yet.
+  retry.hidden = !(next === 'not-live' || next === 'unreachable' || next === 'ended' || next === 'missing');
+  liveBadge.hidden = !(next === 'playing' || next === 'buffering' || (next === 'unreachable' && playing !== null));
+}
+
+function schedule(seconds: number): void {
+  clearTimeout(timer);
+  timer = setTimeout(() => void tick(), seconds * 1000);
+}
+
+/** One step: a heartbeat while media plays, else a status read; then the next step. */
+async function tick(): Promise<void> {
+  clearTimeout(timer);
+  try {
+    const token = await viewerToken();
+    if (playing && isMediaPlaying()) {
+      await beat(token);
+    } else {
+      await follow(await api<ChannelStatus>('GET', `/api/channels/${channelId}/status`, { token }));
+    }
+    failures = 0;
+  } catch (error) {
+    onError(error);
+  }
+}
+
+function isMediaPlaying(): boolean {
+  if (!playing) {
+    return false;
+  }
+  return playing.mode === 'agora-only' ? phase === 'playing' : !video.paused && video.readyState > 2;
+}
+
+async function beat(token: string): Promise<void> {
+  const path = playing!.mode === 'agora-only' ? 'agora' : 'hls';
+  const answer = await api<Heartbeat>('POST', `/api/channels/${channelId}/viewers/heartbeat`, { token, body: { path } });
+  beatSeconds = answer.nextBeatSeconds > 0 ? answer.nextBeatSeconds : beatSeconds;
+  if (answer.viewers) {
+    viewers.textContent = viewersText(answer.viewers.current);
+  }
+  await follow({ state: answer.state, sessionId: answer.sessionId, mode: answer.mode, hlsPlaybackUrl: answer.hlsUrl, viewers: answer.viewers });
+}
+
+/** Moves the page to where the session is. */
+async function follow(status: Pick<ChannelStatus, 'state' | 'sessionId' | 'mode' | 'hlsPlaybackUrl' | 'viewers'>): Promise<void> {
+  if (status.viewers && status.state === 'live') {
+    viewers.textContent = viewersText(status.viewers.current);
+  }
+  switch (status.state) {
+    case 'live': {
+      const same = playing && playing.sessionId === status.sessionId && playing.mode === status.mode
+        && (status.mode !== 'hybrid' || (playing.hlsUrl === status.hlsPlaybackUrl && !video.ended));
+      if (!same) {
+        // A new session, a mode switch, or the same stream after its playlist ended (the relay's push
+        // dropped and came back): (re)start the player.
+        await startPlayback(status.sessionId!, status.mode ?? 'hybrid', status.hlsPlaybackUrl);
+      }
+      schedule(playing ? beatSeconds : 3);
+      return;
+    }
+    case 'stopping':
+    case 'ended':
+    case 'failed':
+      // A stopping session has nothing more worth watching: the seller pressed Stop.
+      await stopPlayback();
+      viewers.textContent = '';
+      setPhase('ended');
+      schedule(10);
+      return;
+    default:
+      // No session yet, or one that is still starting.
+      await stopPlayback();
+      setPhase('not-live');
+      schedule(5);
+  }
+}
+
+async function startPlayback(sessionId: string, mode: StreamMode, hlsUrl: string | null): Promise<void> {
+  await stopPlayback();
+  setPhase('buffering');
+  const next: Playing = { sessionId, mode, hlsUrl, player: null, audience: null };
+  playing = next;
+  try {
+    await play(next);
+  } catch (error) {
+    // Not playing after all: the next step starts over instead of taking this session as playing.
+    if (playing === next) {
+      await stopPlayback();
+    }
+    throw error;
+  }
+}
+
+async function play(next: Playing): Promise<void> {
+  const { mode, hlsUrl } = next;
+  if (mode === 'hybrid') {
+    if (!hlsUrl) {
+      throw new Error('The session is live without a playback URL.');
+    }
+    if (hlsEngine(video) === 'none') {
+      setPhase('unsupported');
+      return;
+    }
+    preconnect(hlsUrl);
+    video.hidden = false;
+    agoraView.hidden = true;
+    next.player = new HlsPlayer(video, {
+      trouble: kind => {
+        if (playing === next) {
+          setPhase('unreachable');
+          // The stream may have ended or moved: look now rather than at the next beat.
+          if (kind === 'gone') {
+            schedule(1);
+          }
+        }
+      },
+      playing: () => {
+        if (playing === next) {
+          setPhase('playing');
+          unmute.hidden = !video.muted;
+          schedule(0.5); // count this viewer at once
+        }
+      },
+    });
+    await next.player.play(hlsUrl);
+  } else {
+    video.hidden = true;
+    agoraView.hidden = false;
+    const subscriberToken = () => viewerToken().then(token => api<RtcToken>('POST', `/api/channels/${channelId}/rtc-token`, { token, body: { role: 'subscriber' } }));
+    next.audience = new AgoraAudience(agoraView, {
+      reconnecting: () => playing === next && setPhase('unreachable'),
+      playing: () => {
+        if (playing === next) {
+          setPhase('playing');
+          schedule(0.5);
+        }
+      },
+    }, subscriberToken);
+    await next.audience.join(await subscriberToken());
+  }
+}
+
+async function stopPlayback(): Promise<void> {
+  const current = playing;
+  playing = null;
+  unmute.hidden = true;
+  current?.player?.destroy();
+  await current?.audience?.leave();
+}
+
+function onError(error: unknown): void {
+  if (error instanceof ApiError) {
+    if (error.status === 404) {
+      void stopPlayback();
+      setPhase('missing');
+      return;
+    }
+    if (error.status === 401) {
+      // An expired or refused token: take a new identity on the next step.
+      void viewerToken().then(forgetToken);
+    }
+  } else {
+    console.error(error);
+  }
+  failures++;
+  setPhase('unreachable');
+  const backoff = Math.min(15, 2 ** Math.min(failures, 4));
+  schedule(error instanceof ApiError && error.retryAfterSeconds ? Math.max(error.retryAfterSeconds, backoff) : backoff);
+}
+
+const preconnected = new Set<string>();
+function preconnect(url: string): void {
+  const origin = new URL(url, location.href).origin;
+  if (origin === location.origin || preconnected.has(origin) || document.querySelector(`link[rel="preconnect"][href="${CSS.escape(origin)}"]`)) {
+    return;
+  }
+  preconnected.add(origin);
+  const link = document.createElement('link');
+  link.rel = 'preconnect';
+  link.href = origin;
+  link.crossOrigin = 'anonymous';
+  document.head.append(link);
+}
+
+async function loadChannel(): Promise<void> {
+  try {
+    const channel = await api<Channel>('GET', `/api/channels/${channelId}`, { token: await viewerToken() });
+    byId('title').textContent = channel.title;
+    byId('description').textContent = channel.description;
+    document.title = `${channel.title} · HybridStreaming`;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) {
+      setPhase('missing');
+    }
+    // Anything else: the title stays empty; playback does not depend on it.
+  }
+}
+
+retry.addEventListener('click', () => {
+  failures = 0;
+  playing?.player?.retryNow();
+  setPhase(playing ? 'buffering' : 'loading');
+  void tick();
+});
+unmute.addEventListener('click', () => {
+  video.muted = false;
+  unmute.hidden = true;
+});
+video.addEventListener('volumechange', () => {
+  unmute.hidden = !video.muted || !playing;
+});
+// A live stream that reaches its end (the relay restarted, the seller dropped): ask where the session is.
+video.addEventListener('ended', () => schedule(0.5));
+window.addEventListener('pagehide', () => void stopPlayback());
+
+if (!channelId) {
+  show(byId('title'), 'No such page');
+  setPhase('missing');
+} else {
+  setPhase('loading');
+  void loadChannel();
+  void tick();
+}
