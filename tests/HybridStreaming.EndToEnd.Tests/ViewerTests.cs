@@ -51,6 +51,36 @@ public sealed class ViewerTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_guest_lists_channels_live_first_with_their_viewers_and_reads_one()
+    {
+        var scenario = await Scenario.SellerWithChannelAsync(system, title: "Spring sale");
+        var newer = await system.Gateway.CreateChannelAsync(scenario.SellerToken, "Summer sale", "Opens in June");
+        var live = await scenario.GoLiveAndWaitAsync();
+        var guest = (await system.Gateway.GuestAsync()).AccessToken;
+        await system.Gateway.HeartbeatAsync(guest, scenario.Channel.Id);
+
+        var sellers = await system.Gateway.ChannelsAsync(guest, $"?sellerId={scenario.Channel.SellerId}");
+        var active = await system.Gateway.ChannelsAsync(guest, "?live=true&limit=200");
+        var watched = await system.Gateway.ChannelAsync(guest, scenario.Channel.Id);
+        var idle = await system.Gateway.ChannelAsync(guest, newer.Id);
+        using var invalid = await system.Gateway.SendAsync(HttpMethod.Get, "/api/channels?live=maybe&limit=0", guest);
+
+        sellers.Select(c => c.Id).Should().Equal([scenario.Channel.Id, newer.Id], "a live channel comes before a newer one that is not live");
+        sellers[0].Live.Should().BeEquivalentTo(new { live.SessionId, State = "live", Mode = "hybrid", Viewers = 1 });
+        sellers[0].Live!.LiveAt.Should().NotBeNull();
+        sellers[1].Live.Should().BeNull();
+        active.Should().Contain(c => c.Id == scenario.Channel.Id).And.OnlyContain(c => c.Live != null);
+        watched.Should().BeEquivalentTo(new { Title = "Spring sale", Live = new { State = "live", Viewers = 1 } });
+        idle.Should().BeEquivalentTo(new { Title = "Summer sale", Description = "Opens in June", Live = (ChannelLiveDto?)null });
+        invalid.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await invalid.Content.ReadAsStringAsync()).Should().Contain("\"live\"").And.Contain("\"limit\"");
+
+        await scenario.StopAndWaitAsync();
+        (await system.Gateway.ChannelAsync(guest, scenario.Channel.Id)).Live.Should().BeNull("an ended session is no longer shown");
+        await scenario.LeaveAgoraAsync();
+    }
+
+    [Fact]
     public async Task A_guest_may_watch_and_nothing_else()
     {
         var owner = await Scenario.SellerWithChannelAsync(system, joinAgora: false);

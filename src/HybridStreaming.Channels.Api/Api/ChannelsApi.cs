@@ -45,8 +45,8 @@ public static class ChannelsApi
             (await sender.Send(new StopLive(id), ct))
                 .ToHttpResult(accepted => TypedResults.Accepted($"/api/channels/{id}/status", accepted)));
 
-        viewing.MapGet("/", async (string? sellerId, int? offset, int? limit, ISender sender, CancellationToken ct) =>
-            (await sender.Send(new ListChannels(sellerId, offset ?? 0, limit ?? 50), ct)).ToHttpResult(TypedResults.Ok));
+        viewing.MapGet("/", async (string? sellerId, int? offset, int? limit, string? live, ISender sender, CancellationToken ct) =>
+            (await sender.Send(new ListChannels(sellerId, offset ?? 0, limit ?? 50, live), ct)).ToHttpResult(TypedResults.Ok));
 
         viewing.MapGet("/{id}", async (Guid id, ISender sender, CancellationToken ct) =>
             (await sender.Send(new GetChannel(id), ct)).ToHttpResult(TypedResults.Ok));
