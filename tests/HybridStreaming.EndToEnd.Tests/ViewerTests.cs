@@ -58,6 +58,9 @@ public sealed class ViewerTests(SystemFixture system)
         var live = await scenario.GoLiveAndWaitAsync();
         var guest = (await system.Gateway.GuestAsync()).AccessToken;
         await system.Gateway.HeartbeatAsync(guest, scenario.Channel.Id);
+        using var update = await system.Gateway.SendAsync(
+            HttpMethod.Put, $"/api/channels/{scenario.Channel.Id}", scenario.SellerToken, new { title = "Spring sale", description = "Everything at -20 %" });
+        var updated = await GatewayClient.ReadAsync<ChannelDto>(update, HttpStatusCode.OK);
 
         var sellers = await system.Gateway.ChannelsAsync(guest, $"?sellerId={scenario.Channel.SellerId}");
         var active = await system.Gateway.ChannelsAsync(guest, "?live=true&limit=200");
@@ -70,7 +73,8 @@ public sealed class ViewerTests(SystemFixture system)
         sellers[0].Live!.LiveAt.Should().NotBeNull();
         sellers[1].Live.Should().BeNull();
         active.Should().Contain(c => c.Id == scenario.Channel.Id).And.OnlyContain(c => c.Live != null);
-        watched.Should().BeEquivalentTo(new { Title = "Spring sale", Live = new { State = "live", Viewers = 1 } });
+        updated.Live!.State.Should().Be("live", "a changed channel is answered as it is read");
+        watched.Should().BeEquivalentTo(new { Title = "Spring sale", Description = "Everything at -20 %", Live = new { State = "live", Viewers = 1 } });
         idle.Should().BeEquivalentTo(new { Title = "Summer sale", Description = "Opens in June", Live = (ChannelLiveDto?)null });
         invalid.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await invalid.Content.ReadAsStringAsync()).Should().Contain("\"live\"").And.Contain("\"limit\"");
