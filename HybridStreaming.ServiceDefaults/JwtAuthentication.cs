@@ -23,7 +23,7 @@ public static class JwtAuthentication
     public const string SellerPolicy = "seller";
     public const string AdminPolicy = "admin";
 
-    /// <summary>Watching: any account holder, or a guest. Playback, status, viewer counts, heartbeats, subscriber RTC tokens.</summary>
+    /// <summary>Watching: any account holder, or a guest. The channel list and a channel, playback, status, viewer counts, heartbeats, subscriber RTC tokens.</summary>
     public const string ViewerPolicy = "viewer";
 
     public const string RoleClaim = "role";

@@ -39,6 +39,7 @@ internal static class Extensions
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<ICurrentUser, HttpCurrentUser>();
         builder.Services.AddScoped<SessionStore>();
+        builder.Services.AddScoped<Application.Features.Channels.ChannelDirectory>();
         builder.Services.AddScoped<RtcIdentities>();
         builder.Services.AddScoped<Application.Features.Webhooks.WebhookReceipts>();
         builder.Services.AddSingleton<PlaybackCache>();

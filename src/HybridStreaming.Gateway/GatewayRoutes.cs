@@ -33,14 +33,15 @@ internal sealed class GatewayRoutes
         Clusters = [.. Services.Select(Cluster)];
 
         // Apps' routes need a valid access token at the edge (the services check it again, and check
-        // ownership); guests' tokens only on the viewer routes. Provider webhooks carry signatures
+        // ownership); guests' tokens only on the viewer routes: every channel read (the list, a channel,
+        // playback, status, viewer counts), heartbeats and RTC tokens. Provider webhooks carry signatures
         // instead, which the Channel API verifies, and are never rate-limited.
         Routes =
         [
             Route("heartbeat", "/api/channels/{id}/viewers/heartbeat", KnownResources.ChannelsApi, JwtAuthentication.ViewerPolicy, EdgeLimits.Viewer, ["POST"]),
             Route("rtc-token", "/api/channels/{id}/rtc-token", KnownResources.ChannelsApi, JwtAuthentication.ViewerPolicy, EdgeLimits.Control, ["POST"]),
-            Route("channels-reads", "/api/channels/{**rest}", KnownResources.ChannelsApi, Members, EdgeLimits.Viewer, Reads),
-            Route("channels-root-reads", "/api/channels", KnownResources.ChannelsApi, Members, EdgeLimits.Viewer, Reads),
+            Route("channels-reads", "/api/channels/{**rest}", KnownResources.ChannelsApi, JwtAuthentication.ViewerPolicy, EdgeLimits.Viewer, Reads),
+            Route("channels-root-reads", "/api/channels", KnownResources.ChannelsApi, JwtAuthentication.ViewerPolicy, EdgeLimits.Viewer, Reads),
             Route("channels-writes", "/api/channels/{**rest}", KnownResources.ChannelsApi, Members, EdgeLimits.Control, Writes),
             Route("channels-root-writes", "/api/channels", KnownResources.ChannelsApi, Members, EdgeLimits.Control, Writes),
             Route("costs", "/api/costs/{**rest}", KnownResources.CostApi, Members, EdgeLimits.Viewer),

@@ -51,6 +51,40 @@ public sealed class ViewerTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task A_guest_lists_channels_live_first_with_their_viewers_and_reads_one()
+    {
+        var scenario = await Scenario.SellerWithChannelAsync(system, title: "Spring sale");
+        var newer = await system.Gateway.CreateChannelAsync(scenario.SellerToken, "Summer sale", "Opens in June");
+        var live = await scenario.GoLiveAndWaitAsync();
+        var guest = (await system.Gateway.GuestAsync()).AccessToken;
+        await system.Gateway.HeartbeatAsync(guest, scenario.Channel.Id);
+        using var update = await system.Gateway.SendAsync(
+            HttpMethod.Put, $"/api/channels/{scenario.Channel.Id}", scenario.SellerToken, new { title = "Spring sale", description = "Everything at -20 %" });
+        var updated = await GatewayClient.ReadAsync<ChannelDto>(update, HttpStatusCode.OK);
+
+        var sellers = await system.Gateway.ChannelsAsync(guest, $"?sellerId={scenario.Channel.SellerId}");
+        var active = await system.Gateway.ChannelsAsync(guest, "?live=true&limit=200");
+        var watched = await system.Gateway.ChannelAsync(guest, scenario.Channel.Id);
+        var idle = await system.Gateway.ChannelAsync(guest, newer.Id);
+        using var invalid = await system.Gateway.SendAsync(HttpMethod.Get, "/api/channels?live=maybe&limit=0", guest);
+
+        sellers.Select(c => c.Id).Should().Equal([scenario.Channel.Id, newer.Id], "a live channel comes before a newer one that is not live");
+        sellers[0].Live.Should().BeEquivalentTo(new { live.SessionId, State = "live", Mode = "hybrid", Viewers = 1 });
+        sellers[0].Live!.LiveAt.Should().NotBeNull();
+        sellers[1].Live.Should().BeNull();
+        active.Should().Contain(c => c.Id == scenario.Channel.Id).And.OnlyContain(c => c.Live != null);
+        updated.Live!.State.Should().Be("live", "a changed channel is answered as it is read");
+        watched.Should().BeEquivalentTo(new { Title = "Spring sale", Description = "Everything at -20 %", Live = new { State = "live", Viewers = 1 } });
+        idle.Should().BeEquivalentTo(new { Title = "Summer sale", Description = "Opens in June", Live = (ChannelLiveDto?)null });
+        invalid.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await invalid.Content.ReadAsStringAsync()).Should().Contain("\"live\"").And.Contain("\"limit\"");
+
+        await scenario.StopAndWaitAsync();
+        (await system.Gateway.ChannelAsync(guest, scenario.Channel.Id)).Live.Should().BeNull("an ended session is no longer shown");
+        await scenario.LeaveAgoraAsync();
+    }
+
+    [Fact]
     public async Task A_guest_may_watch_and_nothing_else()
     {
         var owner = await Scenario.SellerWithChannelAsync(system, joinAgora: false);
@@ -65,7 +99,6 @@ public sealed class ViewerTests(SystemFixture system)
             (HttpMethod.Post, "/api/channels", new { title = "guest shop" }),
             (HttpMethod.Put, channel, new { title = "mine now" }),
             (HttpMethod.Delete, channel, null),
-            (HttpMethod.Get, "/api/channels", null),
             (HttpMethod.Post, $"{channel}/rtc-token", new { role = "publisher" }),
         })
         {

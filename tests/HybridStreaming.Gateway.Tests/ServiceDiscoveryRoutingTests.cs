@@ -52,6 +52,39 @@ public sealed class ServiceDiscoveryRoutingTests
     }
 
     [Fact]
+    public async Task A_guest_token_reaches_the_channel_reads_and_nothing_it_may_not_use()
+    {
+        await using var channels = await StandInService.StartAsync(KnownResources.ChannelsApi);
+        await using var costs = await StandInService.StartAsync(KnownResources.CostApi);
+        await using var gateway = GatewayHost.Create(new Dictionary<string, string?>
+        {
+            [$"services:{KnownResources.ChannelsApi}:http:0"] = channels.Address,
+            [$"services:{KnownResources.CostApi}:http:0"] = costs.Address,
+            ["GUEST_TOKEN_SIGNING_KEY"] = "routing-tests-guest-key-of-at-least-32-bytes",
+        });
+        using var client = gateway.CreateClient();
+        using var issued = await client.PostAsync("/api/viewers/guest", content: null, CancellationToken);
+        var guest = (await issued.Content.ReadFromJsonAsync<GuestToken>(CancellationToken))!.AccessToken;
+        var channel = $"/api/channels/{Guid.NewGuid()}";
+
+        // The buyers' directory and watch page: the channel list (with its filters) and one channel.
+        using var list = await SendAsync(client, HttpMethod.Get, "/api/channels?live=true&limit=20", guest);
+        using var one = await SendAsync(client, HttpMethod.Get, channel, guest);
+        using var create = await SendAsync(client, HttpMethod.Post, "/api/channels", guest);
+        using var update = await SendAsync(client, HttpMethod.Put, channel, guest);
+        using var goLive = await SendAsync(client, HttpMethod.Post, $"{channel}/live", guest);
+        using var cost = await SendAsync(client, HttpMethod.Get, "/api/costs/summary", guest);
+
+        list.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await list.Content.ReadAsStringAsync(CancellationToken)).Should().Be("channels-api GET /api/channels");
+        one.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await one.Content.ReadAsStringAsync(CancellationToken)).Should().Be($"channels-api GET {channel}");
+        new[] { create, update, goLive, cost }.Select(r => r.StatusCode).Should().OnlyContain(s => s == HttpStatusCode.Forbidden);
+        channels.Requests.Should().Be(2, "only the two reads went through");
+        costs.Requests.Should().Be(0);
+    }
+
+    [Fact]
     public async Task Every_address_of_a_service_becomes_a_destination_of_its_cluster()
     {
         await using var first = await StandInService.StartAsync(KnownResources.ChannelsApi);
@@ -87,6 +120,13 @@ public sealed class ServiceDiscoveryRoutingTests
 
         start.Should().Throw<InvalidOperationException>()
             .WithMessage("*Missing configuration: services__cost-api__http__0 *");
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, string token)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await client.SendAsync(request, CancellationToken);
     }
 
     private static WebApplicationFactory<Program> Gateway(Dictionary<string, string?> services) => GatewayHost.Create(services);

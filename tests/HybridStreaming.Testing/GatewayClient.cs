@@ -6,7 +6,11 @@ using System.Text.Json.Serialization;
 
 namespace HybridStreaming.Testing;
 
-public sealed record ChannelDto(Guid Id, string Title, string Description, string SellerId, string AgoraChannelName);
+public sealed record ChannelDto(
+    Guid Id, string Title, string Description, string SellerId, string AgoraChannelName, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, ChannelLiveDto? Live = null);
+
+/// <summary>A channel's active session as the channel list and a channel show it.</summary>
+public sealed record ChannelLiveDto(Guid SessionId, string State, string Mode, DateTimeOffset StartedAt, DateTimeOffset? LiveAt, int? Viewers);
 
 public sealed record ComponentDto(string State, string? Detail, decimal? Minutes);
 
@@ -79,6 +83,19 @@ public sealed class GatewayClient(HttpClient http)
     {
         using var response = await SendAsync(HttpMethod.Post, "/api/channels", token, new { title, description });
         return await ReadAsync<ChannelDto>(response, HttpStatusCode.Created);
+    }
+
+    /// <param name="query">The query string, e.g. <c>?sellerId=…&amp;live=true</c>.</param>
+    public async Task<IReadOnlyList<ChannelDto>> ChannelsAsync(string token, string query = "")
+    {
+        using var response = await SendAsync(HttpMethod.Get, $"/api/channels{query}", token);
+        return await ReadAsync<List<ChannelDto>>(response, HttpStatusCode.OK);
+    }
+
+    public async Task<ChannelDto> ChannelAsync(string token, Guid channelId)
+    {
+        using var response = await SendAsync(HttpMethod.Get, $"/api/channels/{channelId}", token);
+        return await ReadAsync<ChannelDto>(response, HttpStatusCode.OK);
     }
 
     public async Task<SessionAcceptedDto> GoLiveAsync(string token, Guid channelId)

@@ -16,8 +16,9 @@ public sealed record RtcTokenRequest(string? Role);
 public sealed record HeartbeatRequest(string? Path);
 
 /// <summary>
-/// <c>/api/channels</c>: channels, going live and stopping (account holders; a guest gets 403), and the
-/// viewer routes — status, playback, viewer counts, heartbeats, subscriber RTC tokens — which guests may use too.
+/// <c>/api/channels</c>: creating, changing and deleting channels, going live and stopping (account
+/// holders; a guest gets 403), and the viewer routes — the channel list and a channel, status, playback,
+/// viewer counts, heartbeats, subscriber RTC tokens — which guests may use too.
 /// </summary>
 public static class ChannelsApi
 {
@@ -29,12 +30,6 @@ public static class ChannelsApi
         channels.MapPost("/", async (ChannelRequest body, ISender sender, CancellationToken ct) =>
             (await sender.Send(new CreateChannel(body.Title, body.Description), ct))
                 .ToHttpResult(created => TypedResults.Created($"/api/channels/{created.Id}", created)));
-
-        channels.MapGet("/", async (string? sellerId, int? offset, int? limit, ISender sender, CancellationToken ct) =>
-            (await sender.Send(new ListChannels(sellerId, offset ?? 0, limit ?? 50), ct)).ToHttpResult(TypedResults.Ok));
-
-        channels.MapGet("/{id}", async (Guid id, ISender sender, CancellationToken ct) =>
-            (await sender.Send(new GetChannel(id), ct)).ToHttpResult(TypedResults.Ok));
 
         channels.MapPut("/{id}", async (Guid id, ChannelRequest body, ISender sender, CancellationToken ct) =>
             (await sender.Send(new UpdateChannel(id, body.Title, body.Description), ct)).ToHttpResult(TypedResults.Ok));
@@ -49,6 +44,12 @@ public static class ChannelsApi
         channels.MapDelete("/{id}/live", async (Guid id, ISender sender, CancellationToken ct) =>
             (await sender.Send(new StopLive(id), ct))
                 .ToHttpResult(accepted => TypedResults.Accepted($"/api/channels/{id}/status", accepted)));
+
+        viewing.MapGet("/", async (string? sellerId, int? offset, int? limit, string? live, ISender sender, CancellationToken ct) =>
+            (await sender.Send(new ListChannels(sellerId, offset ?? 0, limit ?? 50, live), ct)).ToHttpResult(TypedResults.Ok));
+
+        viewing.MapGet("/{id}", async (Guid id, ISender sender, CancellationToken ct) =>
+            (await sender.Send(new GetChannel(id), ct)).ToHttpResult(TypedResults.Ok));
 
         viewing.MapGet("/{id}/status", async (Guid id, ISender sender, CancellationToken ct) =>
             (await sender.Send(new GetStatus(id), ct)).ToHttpResult(TypedResults.Ok));

@@ -23,7 +23,7 @@ public sealed record ViewerTotals(int Current, int Peak, int UniqueViewers, deci
 /// A heartbeat adds the time since the same viewer's previous one when that is within the window, so a
 /// viewer's minutes are exact to within one beat, and a gap longer than the window (they left) adds nothing.</item>
 /// </list>
-/// Each heartbeat is one round trip (a script). Keys expire a day after the last heartbeat; the totals are
+/// Each heartbeat is one round trip (a script), and so are the counts of a page of sessions (a pipeline). Keys expire a day after the last heartbeat; the totals are
 /// copied into the session when it ends. Redis being down makes calls return null, never throw.
 /// </summary>
 public sealed partial class ViewerPresence(IConnectionMultiplexer redis, ChannelsOptions options, ILogger<ViewerPresence> logger)
@@ -94,6 +94,44 @@ public sealed partial class ViewerPresence(IConnectionMultiplexer redis, Channel
         catch (Exception exception) when (IsRedisFailure(exception))
         {
             LogFailure("count", exception);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The counts of many sessions (a page of the channel list) in one round trip: the same script as
+    /// <see cref="TotalsAsync"/>, once per session (each touches only its own session's keys), pipelined.
+    /// Null when Redis cannot be reached.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, ViewerCounts>?> CountsAsync(IReadOnlyCollection<Guid> sessionIds)
+    {
+        if (sessionIds.Count == 0)
+        {
+            return new Dictionary<Guid, ViewerCounts>();
+        }
+
+        try
+        {
+            var batch = redis.GetDatabase().CreateBatch();
+            var window = (long)options.PresenceWindow.TotalMilliseconds;
+            var reads = sessionIds.Distinct()
+                .Select(id => (Id: id, Result: batch.ScriptEvaluateAsync(TotalsScript, [SeenKey(id), UsageKey(id)], [window])))
+                .ToList();
+            batch.Execute();
+            await Task.WhenAll(reads.Select(read => read.Result));
+
+            var counts = new Dictionary<Guid, ViewerCounts>(reads.Count);
+            foreach (var (id, read) in reads)
+            {
+                var result = (RedisResult[])(await read)!;
+                counts[id] = new ViewerCounts((int)result[0], (int)result[1]);
+            }
+
+            return counts;
+        }
+        catch (Exception exception) when (IsRedisFailure(exception))
+        {
+            LogFailure("counts", exception);
             return null;
         }
     }

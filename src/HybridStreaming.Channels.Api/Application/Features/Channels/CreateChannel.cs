@@ -29,6 +29,6 @@ public sealed class CreateChannelHandler(ChannelsDbContext db, ICurrentUser user
         var channel = Channel.Create(user.Id, command.Title!, command.Description, clock.GetUtcNow());
         db.Channels.Add(channel);
         await db.SaveChangesAsync(cancellationToken);
-        return ChannelResponse.From(channel);
+        return ChannelResponse.From(channel, live: null); // a new channel has no session yet
     }
 }

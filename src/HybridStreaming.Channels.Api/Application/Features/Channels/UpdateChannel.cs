@@ -16,7 +16,7 @@ public sealed class UpdateChannelValidator : AbstractValidator<UpdateChannel>
     }
 }
 
-public sealed class UpdateChannelHandler(ChannelsDbContext db, ICurrentUser user, TimeProvider clock)
+public sealed class UpdateChannelHandler(ChannelsDbContext db, ICurrentUser user, TimeProvider clock, ChannelDirectory directory)
     : ICommandHandler<UpdateChannel, Result<ChannelResponse>>
 {
     public async ValueTask<Result<ChannelResponse>> Handle(UpdateChannel command, CancellationToken cancellationToken)
@@ -30,6 +30,8 @@ public sealed class UpdateChannelHandler(ChannelsDbContext db, ICurrentUser user
         var channel = found.Value!;
         channel.Update(command.Title!, command.Description, clock.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
-        return ChannelResponse.From(channel);
+
+        // The same answer as reading the channel: a live channel says so.
+        return await directory.FindAsync(channel.Id, cancellationToken) ?? ChannelResponse.From(channel, live: null);
     }
 }
