@@ -7,6 +7,7 @@ builder.AddGatewayServices();
 builder.AddClientAddresses();
 builder.AddSecurityHeaders();
 builder.AddGatewayCors();
+builder.AddDevSellerStream();
 builder.AddServiceOpenApi("HybridStreaming Gateway", "The gateway's own endpoints; the services it routes /api/** to have their own documents.");
 
 var app = builder.Build();
@@ -20,6 +21,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 app.MapDevTokenApi();
+app.MapDevSellerStreamApi();
 app.MapGuestAccessApi();
 app.MapViewerReads();
 app.MapServiceOpenApi();
