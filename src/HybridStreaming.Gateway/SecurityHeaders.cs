@@ -81,10 +81,11 @@ internal sealed class SecurityHeaderValues
     private readonly string _beforeScriptNonce;
     private readonly string _afterScriptNonce;
 
-    private SecurityHeaderValues(string playbackOrigin, IReadOnlyList<string> extraOrigins)
+    private SecurityHeaderValues(string? playbackOrigin, IReadOnlyList<string> extraOrigins)
     {
+        PlaybackOrigin = playbackOrigin;
         // What connect-src, media-src and img-src allow besides our own origin.
-        var sources = string.Join(' ', new[] { playbackOrigin }.Concat(SecurityHeaders.AgoraOrigins).Concat(extraOrigins).Distinct(StringComparer.Ordinal));
+        var sources = string.Join(' ', new[] { playbackOrigin ?? SecurityHeaders.DefaultPlaybackOrigin }.Concat(SecurityHeaders.AgoraOrigins).Concat(extraOrigins).Distinct(StringComparer.Ordinal));
         const string head = "default-src 'self'; script-src 'self'";
         string[] tail =
         [
@@ -104,10 +105,13 @@ internal sealed class SecurityHeaderValues
 
     public string ContentSecurityPolicy { get; }
 
+    /// <summary>The origin of <c>CLOUDFLARE_STREAM_PLAYBACK_BASE_URL</c>; null when it is not set (the policy then allows any Cloudflare Stream host).</summary>
+    public string? PlaybackOrigin { get; }
+
     public static SecurityHeaderValues Read(IConfiguration configuration)
     {
         var problems = new ConfigurationProblems("The gateway's Content-Security-Policy");
-        var playbackOrigin = SecurityHeaders.DefaultPlaybackOrigin;
+        string? playbackOrigin = null;
         if (configuration[SecurityHeaders.PlaybackBaseUrlKey] is { } playback && !string.IsNullOrWhiteSpace(playback))
         {
             if (EdgeOrigins.OriginOf(playback.Trim()) is { } origin)
