@@ -111,6 +111,8 @@ public static class AppTopology
         }
         // Its Content-Security-Policy names the playback origin the Channel API hands out.
         gateway.WithProviderUrl("CLOUDFLARE_STREAM_PLAYBACK_BASE_URL", ReferenceExpression.Create($"{cloudflare.GetEndpoint("http")}"));
+        // The studio's stand-in for the seller's camera: the emulator's synthetic broadcaster, through the gateway.
+        gateway.WithAgoraEmulatorUrl(agora);
 
         if (settings.OnlySet is { } only)
         {
@@ -232,6 +234,22 @@ public static class AppTopology
             if (gateway() is { } target && target.ApplicationBuilder.Resources.Contains(target.Resource) && !context.EnvironmentVariables.ContainsKey(variable))
             {
                 context.EnvironmentVariables[variable] = ReferenceExpression.Create($"{target.GetEndpoint("http")}{path}");
+            }
+        });
+
+    /// <summary>
+    /// <c>AGORA_EMULATOR_URL</c> for the gateway's development seller stream (<c>/api/dev/seller-stream</c>), resolved
+    /// when the process starts — left out when the Agora emulator is not part of this run (<c>AppHost:Only</c>) or
+    /// the services talk to the real Agora (<c>AGORA_API_BASE_URL</c> configured): its tokens would not join the
+    /// emulator's channels, and the studio then publishes with the Agora Web SDK.
+    /// </summary>
+    private static IResourceBuilder<ServiceResource> WithAgoraEmulatorUrl(this IResourceBuilder<ServiceResource> gateway, IResourceBuilder<ServiceResource> agora) =>
+        gateway.WithEnvironment(context =>
+        {
+            if (agora.ApplicationBuilder.Resources.Contains(agora.Resource)
+                && gateway.ApplicationBuilder.Configuration["AGORA_API_BASE_URL"] is not { Length: > 0 })
+            {
+                context.EnvironmentVariables["AGORA_EMULATOR_URL"] = ReferenceExpression.Create($"{agora.GetEndpoint("http")}");
             }
         });
 

@@ -9,8 +9,8 @@ namespace HybridStreaming.AppHost;
 
 /// <summary>
 /// Tells the developer where to go once everything is up: the time from the AppHost's start until every
-/// resource is healthy, the gateway's URL and the dashboard's (with its login token, unless anonymous
-/// access is configured). The line starts with <c>All </c> and is stable: benchmarks read it.
+/// resource is healthy, the gateway's pages (the channel list and the seller's studio) and the dashboard
+/// (with its login token, unless anonymous access is configured). The line starts with <c>All </c> and is stable: benchmarks read it.
 /// </summary>
 internal sealed class StartupReport(
     DistributedApplicationModel model,
@@ -88,7 +88,9 @@ internal sealed class StartupReport(
         };
         if (gateway is not null)
         {
-            lines.Add($"  gateway:   {gateway.GetEndpoint("http").Url}/");
+            var url = gateway.GetEndpoint("http").Url;
+            lines.Add($"  channels:  {url}/         the channel list (buyers watch at /watch/<channel id>)");
+            lines.Add($"  studio:    {url}/studio   the seller's studio");
         }
 
         if (DashboardUrl() is { } dashboard)

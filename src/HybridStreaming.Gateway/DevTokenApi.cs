@@ -18,19 +18,18 @@ internal static class DevTokenApi
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(8);
 
+    /// <summary>Whether <c>POST /api/dev/token</c> is mapped: Development, and tokens signed with the development key.</summary>
+    public static bool IsEnabled(IHostEnvironment environment, IConfiguration configuration) =>
+        environment.IsDevelopment() && JwtAuthentication.ReadSettings(configuration).UsesSigningKey;
+
     public static IEndpointRouteBuilder MapDevTokenApi(this WebApplication app)
     {
-        if (!app.Environment.IsDevelopment())
+        if (!IsEnabled(app.Environment, app.Configuration))
         {
             return app;
         }
 
         var settings = JwtAuthentication.ReadSettings(app.Configuration);
-        if (!settings.UsesSigningKey)
-        {
-            return app;
-        }
-
         var handler = new JsonWebTokenHandler();
         var credentials = new SigningCredentials(settings.SecurityKey, SecurityAlgorithms.HmacSha256);
         app.MapPost("/api/dev/token", (DevTokenRequest request, TimeProvider clock) =>

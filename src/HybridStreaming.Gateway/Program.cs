@@ -7,6 +7,7 @@ builder.AddGatewayServices();
 builder.AddClientAddresses();
 builder.AddSecurityHeaders();
 builder.AddGatewayCors();
+builder.AddDevSellerStream();
 builder.AddServiceOpenApi("HybridStreaming Gateway", "The gateway's own endpoints; the services it routes /api/** to have their own documents.");
 
 var app = builder.Build();
@@ -20,8 +21,10 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 app.MapDevTokenApi();
+app.MapDevSellerStreamApi();
 app.MapGuestAccessApi();
 app.MapViewerReads();
+app.MapWebPages();
 app.MapServiceOpenApi();
 app.MapReverseProxy();
 

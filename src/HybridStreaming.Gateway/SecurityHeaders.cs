@@ -20,8 +20,20 @@ internal static partial class SecurityHeaders
     /// <summary>Cloudflare Stream's playback hosts (<c>customer-&lt;code&gt;.cloudflarestream.com</c>), when the exact one is not configured.</summary>
     public const string DefaultPlaybackOrigin = "https://*.cloudflarestream.com";
 
-    /// <summary>Where Agora's Web SDK connects: its gateways and edge servers, over HTTPS and secure WebSockets.</summary>
-    public static readonly IReadOnlyList<string> AgoraOrigins = ["https://*.agora.io", "wss://*.agora.io", "https://*.sd-rtn.com", "wss://*.sd-rtn.com"];
+    /// <summary>
+    /// Where Agora's Web SDK connects, over HTTPS and secure WebSockets: the domains of Agora's firewall
+    /// requirements for the Web SDK (https://docs.agora.io/en/introduction/firewall) — its gateways and
+    /// edge servers (<c>*.agora.io</c>, <c>*.sd-rtn.com</c>), the SDP endpoints 4.24 asks first
+    /// (<c>*.rtnsvc.com</c>, <c>*.rtesvc.com</c>), statistics and logs — on any port: edge servers take
+    /// WebSockets on ports such as 4700–5000, and a host-source without a port allows the scheme's default port only.
+    /// </summary>
+    public static readonly IReadOnlyList<string> AgoraOrigins =
+    [
+        "https://*.agora.io:*", "wss://*.agora.io:*",
+        "https://*.sd-rtn.com:*", "wss://*.sd-rtn.com:*",
+        "https://*.rtnsvc.com:*", "wss://*.rtnsvc.com:*",
+        "https://*.rtesvc.com:*", "wss://*.rtesvc.com:*",
+    ];
 
     /// <summary>Reads and checks the settings (a start-up error names every bad value) and keeps the built headers.</summary>
     public static IHostApplicationBuilder AddSecurityHeaders(this IHostApplicationBuilder builder)
@@ -69,10 +81,11 @@ internal sealed class SecurityHeaderValues
     private readonly string _beforeScriptNonce;
     private readonly string _afterScriptNonce;
 
-    private SecurityHeaderValues(string playbackOrigin, IReadOnlyList<string> extraOrigins)
+    private SecurityHeaderValues(string? playbackOrigin, IReadOnlyList<string> extraOrigins)
     {
+        PlaybackOrigin = playbackOrigin;
         // What connect-src, media-src and img-src allow besides our own origin.
-        var sources = string.Join(' ', new[] { playbackOrigin }.Concat(SecurityHeaders.AgoraOrigins).Concat(extraOrigins).Distinct(StringComparer.Ordinal));
+        var sources = string.Join(' ', new[] { playbackOrigin ?? SecurityHeaders.DefaultPlaybackOrigin }.Concat(SecurityHeaders.AgoraOrigins).Concat(extraOrigins).Distinct(StringComparer.Ordinal));
         const string head = "default-src 'self'; script-src 'self'";
         string[] tail =
         [
@@ -92,10 +105,13 @@ internal sealed class SecurityHeaderValues
 
     public string ContentSecurityPolicy { get; }
 
+    /// <summary>The origin of <c>CLOUDFLARE_STREAM_PLAYBACK_BASE_URL</c>; null when it is not set (the policy then allows any Cloudflare Stream host).</summary>
+    public string? PlaybackOrigin { get; }
+
     public static SecurityHeaderValues Read(IConfiguration configuration)
     {
         var problems = new ConfigurationProblems("The gateway's Content-Security-Policy");
-        var playbackOrigin = SecurityHeaders.DefaultPlaybackOrigin;
+        string? playbackOrigin = null;
         if (configuration[SecurityHeaders.PlaybackBaseUrlKey] is { } playback && !string.IsNullOrWhiteSpace(playback))
         {
             if (EdgeOrigins.OriginOf(playback.Trim()) is { } origin)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using FluentAssertions;
 using Aspire.Hosting.ApplicationModel;
 using HybridStreaming.AppHost;
@@ -129,6 +130,22 @@ public sealed class TopologyHealthTests(TopologyFixture topology)
         agora["AGORA_NCS_WEBHOOK_URL"].Should().Be($"{gateway}/api/webhooks/agora");
         cloudflare["CLOUDFLARE_STREAM_NOTIFICATION_URL"].Should().Be($"{gateway}/api/webhooks/cloudflare");
         File.Exists(Path.Combine(topology.App.StateDirectory, ProviderSettings.FileName)).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task The_gateway_serves_the_pages_from_its_web_root_with_the_emulated_seller_stream()
+    {
+        var gateway = await topology.App.EnvironmentOfAsync(KnownResources.Gateway);
+        gateway["AGORA_EMULATOR_URL"].Should().Be(topology.App.GetEndpoint(KnownResources.AgoraEmulator).ToString().TrimEnd('/'));
+
+        // Started from its build output with the project folder as working directory: the web root the build wrote is there.
+        var html = await Http.GetStringAsync(new Uri(topology.App.GetEndpoint(KnownResources.Gateway), "/studio"), TestContext.Current.CancellationToken);
+
+        var json = Regex.Match(html, "<script type=\"application/json\" id=\"hs-config\">(.*?)</script>").Groups[1].Value;
+        using var config = JsonDocument.Parse(json);
+        config.RootElement.GetProperty("sellerMedia").GetString().Should().Be("emulator");
+        config.RootElement.GetProperty("devSignIn").GetBoolean().Should().BeTrue();
+        config.RootElement.GetProperty("playbackOrigin").GetString().Should().Be(topology.App.GetEndpoint(KnownResources.CloudflareEmulator).ToString().TrimEnd('/'));
     }
 
     [Fact]

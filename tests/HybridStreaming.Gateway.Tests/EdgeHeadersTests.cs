@@ -83,6 +83,26 @@ public sealed partial class EdgeHeadersTests
     }
 
     [Fact]
+    public async Task The_policy_lets_Agoras_Web_SDK_reach_its_servers_on_any_port()
+    {
+        await using var gateway = Gateway(Unreachable());
+        using var client = gateway.CreateClient();
+
+        using var response = await client.GetAsync("/alive", CancellationToken);
+
+        // Agora's edge servers take secure WebSockets on ports such as 4700–5000, and a host-source without a
+        // port allows only the scheme's default one; 4.24 asks the SDP endpoints on rtnsvc.com / rtesvc.com first.
+        string[] agora =
+        [
+            "https://*.agora.io:*", "wss://*.agora.io:*", "https://*.sd-rtn.com:*", "wss://*.sd-rtn.com:*",
+            "https://*.rtnsvc.com:*", "wss://*.rtnsvc.com:*", "https://*.rtesvc.com:*", "wss://*.rtesvc.com:*",
+        ];
+        var connect = Directives(response)["connect-src"];
+        connect.Should().Contain(agora);
+        connect.Should().NotContain(["https://*.agora.io", "wss://*.agora.io", "https://*.sd-rtn.com", "wss://*.sd-rtn.com"]);
+    }
+
+    [Fact]
     public async Task A_preflight_from_an_allowed_origin_is_answered_before_authentication_and_another_origin_gets_no_grant()
     {
         await using var gateway = Gateway(Unreachable(), extra: new()

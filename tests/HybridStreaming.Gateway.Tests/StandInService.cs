@@ -8,7 +8,10 @@ using Microsoft.Extensions.Logging;
 
 namespace HybridStreaming.Gateway.Tests;
 
-/// <summary>A service behind the gateway: a real HTTP server on a free loopback port that answers with its name, the method and the path.</summary>
+/// <summary>
+/// A service behind the gateway: a real HTTP server on a free loopback port that answers with its name, the
+/// method and the path — or as the test tells it.
+/// </summary>
 internal sealed class StandInService : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -20,7 +23,10 @@ internal sealed class StandInService : IAsyncDisposable
 
     public int Requests => Volatile.Read(ref _requests);
 
-    public static async Task<StandInService> StartAsync(string name)
+    public static Task<StandInService> StartAsync(string name) =>
+        StartAsync(context => context.Response.WriteAsync($"{name} {context.Request.Method} {context.Request.Path}"));
+
+    public static async Task<StandInService> StartAsync(RequestDelegate respond)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -30,7 +36,7 @@ internal sealed class StandInService : IAsyncDisposable
         app.Run(context =>
         {
             Interlocked.Increment(ref service._requests);
-            return context.Response.WriteAsync($"{name} {context.Request.Method} {context.Request.Path}");
+            return respond(context);
         });
         await app.StartAsync();
         service.Address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
