@@ -335,7 +335,7 @@ function renderStatus(): void {
   const hlsUrl = state === 'live' && status?.mode === 'hybrid' ? status.hlsPlaybackUrl : null;
   if (hlsUrl && previewPlayer?.url !== hlsUrl) {
     stopPreview();
-    const player = new HlsPlayer(preview, { trouble: () => (previewNote.textContent = 'Preview: reconnecting…'), playing: () => (previewNote.textContent = '') });
+    const player = new HlsPlayer(preview, { trouble: kind => (previewNote.textContent = kind === 'starting' ? 'Preview: waiting for the first segments…' : 'Preview: reconnecting…'), playing: () => (previewNote.textContent = '') });
     previewPlayer = { url: hlsUrl, player };
     previewNote.textContent = 'Preview: loading…';
     void player.play(hlsUrl);

@@ -161,7 +161,7 @@ async function play(next: Playing): Promise<void> {
     agoraView.hidden = true;
     next.player = new HlsPlayer(video, {
       trouble: kind => {
-        if (playing === next) {
+        if (playing === next && kind !== 'starting') {
           setPhase('unreachable');
           // The stream may have ended or moved: look now rather than at the next beat.
           if (kind === 'gone') {

@@ -6,7 +6,8 @@
 import type Hls from 'hls.js';
 import type { ErrorData } from 'hls.js';
 
-export type PlayerProblem = 'network' | 'media' | 'gone';
+/** starting: the stream has no playlist yet (normal for a few seconds after going live). */
+export type PlayerProblem = 'starting' | 'network' | 'media' | 'gone';
 
 export interface HlsPlayerEvents {
   /** The stream has a problem the player is recovering from (it retries by itself). */
@@ -34,8 +35,10 @@ export class HlsPlayer {
   private mediaRecoveries = 0;
   private lastMediaRecovery = 0;
   private destroyed = false;
+  private everPlayed = false;
   private readonly onPlaying = () => {
     this.networkRetries = 0;
+    this.everPlayed = true;
     this.events.playing();
   };
   private readonly onNativeError = () => this.retryNative();
@@ -108,9 +111,16 @@ export class HlsPlayer {
       return;
     }
     const gone = data.response?.code === 404 || data.response?.code === 410;
-    this.events.trouble(gone ? 'gone' : 'network');
+    // Without a manifest (a live input whose first playlist is not there yet, or an outage from the
+    // start) only loading the source again helps; with one, hls.js resumes where it stopped.
+    const noManifest = data.details === HlsClass.ErrorDetails.MANIFEST_LOAD_ERROR
+      || data.details === HlsClass.ErrorDetails.MANIFEST_LOAD_TIMEOUT
+      || data.details === HlsClass.ErrorDetails.MANIFEST_PARSING_ERROR;
+    this.events.trouble(noManifest && !this.everPlayed && !gone ? 'starting' : gone ? 'gone' : 'network');
     if (data.type === HlsClass.ErrorTypes.NETWORK_ERROR || gone) {
-      this.scheduleRetry(() => hls.startLoad());
+      const url = hls.url;
+      // Cloudflare answers a live input's manifest with 204 until its broadcast has segments: ask again soon.
+      this.scheduleRetry(() => (noManifest && url ? hls.loadSource(url) : hls.startLoad()), noManifest ? 2000 : 8000);
       return;
     }
     // Anything else hls.js cannot recover from: start over with a new instance.
@@ -135,10 +145,10 @@ export class HlsPlayer {
     });
   }
 
-  /** Backs off 1, 2, 4 … 8 s between attempts; any loaded fragment resets it. */
-  private scheduleRetry(action: () => void): void {
+  /** Backs off 1, 2, 4 … maxMs between attempts; any loaded fragment resets it. */
+  private scheduleRetry(action: () => void, maxMs = 8000): void {
     clearTimeout(this.retryTimer);
-    const wait = Math.min(8000, 1000 * 2 ** Math.min(this.networkRetries, 3));
+    const wait = Math.min(maxMs, 1000 * 2 ** Math.min(this.networkRetries, 3));
     this.networkRetries++;
     this.retryTimer = setTimeout(() => {
       if (!this.destroyed) {
