@@ -33,6 +33,10 @@ const result = await build({
   logLevel: 'warning',
 });
 
+// hls.js's light ES module has no inline worker: its transmuxing worker is served from our origin
+// (worker-src 'self'), so demuxing runs off the main thread on phones too.
+await cp(path.join(here, 'node_modules', 'hls.js', 'dist', 'hls.worker.js'), path.join(out, 'assets', 'hls.worker.js'));
+
 for (const page of await readdir(path.join(here, 'pages'))) {
   await cp(path.join(here, 'pages', page), path.join(out, page === 'app.css' ? path.join('assets', page) : page));
 }

@@ -30,9 +30,14 @@ async function refresh(): Promise<void> {
     const channels = await api<Channel[]>('GET', '/api/channels?limit=100', { token });
     list.dataset.state = 'ready';
     list.setAttribute('aria-busy', 'false');
+    const focused = (document.activeElement?.closest('[data-channel-id]') as HTMLElement | null)?.dataset.channelId;
     show(list, channels.length === 0
       ? h('p', { class: 'muted' }, 'No channels yet. Sellers create them in the ', h('a', { href: '/studio' }, 'studio'), '.')
       : h('ul', { class: 'channel-grid' }, ...channels.map(card)));
+    // A refresh must not take the keyboard's place away.
+    if (focused) {
+      list.querySelector<HTMLElement>(`[data-channel-id="${CSS.escape(focused)}"] a`)?.focus();
+    }
     timer = setTimeout(() => void refresh(), refreshSeconds * 1000);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401 && token) {

@@ -35,6 +35,10 @@ let previewPlayer: { url: string; player: HlsPlayer } | null = null;
 let publisher: AgoraPublisher | null = null;
 /** The seller stream this page started (emulator), to end it after the session. */
 let sellerStream: { channelName: string; uid: number } | null = null;
+/** The channel the seller's media (camera or emulator stream) belongs to. */
+let mediaChannelId: string | null = null;
+/** A go-live or stop is in flight: its buttons stay disabled, and polls leave the seller's media alone. */
+let busy = false;
 
 // ---- errors ------------------------------------------------------------------------------------------
 
@@ -43,8 +47,7 @@ function showProblem(error: unknown): void {
   problem.textContent = text;
   problem.hidden = false;
   if (error instanceof ApiError && error.status === 401) {
-    signOut();
-    start();
+    void leaveStudio();
   }
 }
 
@@ -131,11 +134,16 @@ function decodeClaims(token: string): { sub?: string; exp?: number; role?: unkno
   }
 }
 
-byId('sign-out').addEventListener('click', () => {
+/** Signing out (or a refused token) ends the seller's media and the preview too. */
+async function leaveStudio(): Promise<void> {
+  stopPreview();
+  await stopSellerMedia();
   signOut();
   select(null);
   start();
-});
+}
+
+byId('sign-out').addEventListener('click', () => void leaveStudio());
 
 // ---- channels ----------------------------------------------------------------------------------------
 
@@ -151,6 +159,7 @@ async function loadChannels(selectId?: string): Promise<void> {
 }
 
 function renderChannels(): void {
+  const focused = (document.activeElement as HTMLElement | null)?.dataset.channelId;
   show(channelList, ...(channels.length === 0
     ? [h('li', { class: 'muted' }, 'No channels yet: create your first one below.')]
     : channels.map(channel => h('li', {},
@@ -161,6 +170,10 @@ function renderChannels(): void {
           'data-channel-id': channel.id,
           onclick: () => select(channel),
         }, channel.title, channel.live?.state === 'live' ? h('span', { class: 'badge live' }, 'LIVE') : null)))));
+  // Rebuilding the list must not take the keyboard's place away.
+  if (focused) {
+    channelList.querySelector<HTMLElement>(`[data-channel-id="${CSS.escape(focused)}"]`)?.focus();
+  }
 }
 
 function select(channel: Channel | null): void {
@@ -222,32 +235,44 @@ editForm.addEventListener('submit', async event => {
 
 goLive.addEventListener('click', async () => {
   const channel = selected!;
+  if (busy) {
+    return;
+  }
   clearProblem();
-  goLive.disabled = true;
+  busy = true;
+  renderStatus();
+  stopPolling();
   try {
-    const rtc = await api<RtcToken>('POST', `/api/channels/${channel.id}/rtc-token`, { token: me!.accessToken, body: { role: 'publisher' } });
-    await startSellerMedia(rtc);
+    const publisherToken = () => api<RtcToken>('POST', `/api/channels/${channel.id}/rtc-token`, { token: me!.accessToken, body: { role: 'publisher' } });
+    await startSellerMedia(channel.id, await publisherToken(), publisherToken);
     await api('POST', `/api/channels/${channel.id}/live`, { token: me!.accessToken });
-    await poll();
   } catch (error) {
     showProblem(error);
-    renderStatus();
+  } finally {
+    busy = false;
   }
+  await poll();
 });
 
 stop.addEventListener('click', async () => {
+  if (busy) {
+    return;
+  }
   clearProblem();
-  stop.disabled = true;
+  busy = true;
+  renderStatus();
   try {
     await api('DELETE', `/api/channels/${selected!.id}/live`, { token: me!.accessToken });
-    await poll();
   } catch (error) {
     showProblem(error);
-    renderStatus();
+  } finally {
+    busy = false;
   }
+  await poll();
 });
 
-async function startSellerMedia(rtc: RtcToken): Promise<void> {
+async function startSellerMedia(channelId: string, rtc: RtcToken, renew: () => Promise<RtcToken>): Promise<void> {
+  mediaChannelId = channelId;
   if (config.sellerMedia === 'emulator') {
     try {
       await api('POST', '/api/dev/seller-stream', { token: me!.accessToken, body: { channelName: rtc.channelName, uid: rtc.uid, token: rtc.token } });
@@ -263,10 +288,11 @@ async function startSellerMedia(rtc: RtcToken): Promise<void> {
   const camera = byId('camera');
   camera.hidden = false;
   publisher = new AgoraPublisher();
-  await publisher.publish(rtc, camera);
+  await publisher.publish(rtc, camera, renew);
 }
 
 async function stopSellerMedia(): Promise<void> {
+  mediaChannelId = null;
   if (sellerStream) {
     const { channelName, uid } = sellerStream;
     sellerStream = null;
@@ -300,7 +326,8 @@ async function poll(): Promise<void> {
     status = answer;
     renderStatus();
     next = answer.state === 'starting' || answer.state === 'stopping' ? 1 : answer.state === 'live' ? 2 : 5;
-    if (!answer.isActive) {
+    // The session this page's media belonged to is over (never during a go-live, before it exists).
+    if (!answer.isActive && !busy && mediaChannelId === channel.id) {
       await stopSellerMedia();
     }
   } catch (error) {
@@ -316,14 +343,18 @@ function renderStatus(): void {
   const active = status?.isActive ?? false;
   sessionState.dataset.state = state ?? 'none';
   sessionState.dataset.mode = status?.mode ?? '';
-  goLive.disabled = active;
-  stop.disabled = !active || state === 'stopping';
+  goLive.disabled = active || busy;
+  stop.disabled = !active || state === 'stopping' || busy;
 
   const at = state === 'failed' ? steps.length : steps.indexOf(state ?? '');
   for (const item of byId('timeline').querySelectorAll<HTMLElement>('li')) {
     const index = steps.indexOf(item.dataset.step!);
     item.className = at < 0 ? '' : index < at ? 'done' : index === at ? 'current' : '';
-    item.toggleAttribute('aria-current', index === at);
+    if (index === at) {
+      item.setAttribute('aria-current', 'step');
+    } else {
+      item.removeAttribute('aria-current');
+    }
   }
 
   sessionState.textContent = describe(status);

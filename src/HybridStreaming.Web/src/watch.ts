@@ -45,6 +45,9 @@ let playing: Playing | null = null;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let failures = 0;
 let beatSeconds = 10;
+/** One step at a time: a step asked for while one runs happens right after it. */
+let ticking = false;
+let tickAgain = false;
 
 function setPhase(next: Phase): void {
   phase = next;
@@ -66,8 +69,14 @@ function schedule(seconds: number): void {
 /** One step: a heartbeat while media plays, else a status read; then the next step. */
 async function tick(): Promise<void> {
   clearTimeout(timer);
+  if (ticking) {
+    tickAgain = true;
+    return;
+  }
+  ticking = true;
+  let token: string | null = null;
   try {
-    const token = await viewerToken();
+    token = await viewerToken();
     if (playing && isMediaPlaying()) {
       await beat(token);
     } else {
@@ -75,7 +84,13 @@ async function tick(): Promise<void> {
     }
     failures = 0;
   } catch (error) {
-    onError(error);
+    onError(error, token);
+  } finally {
+    ticking = false;
+    if (tickAgain) {
+      tickAgain = false;
+      void tick();
+    }
   }
 }
 
@@ -83,7 +98,7 @@ function isMediaPlaying(): boolean {
   if (!playing) {
     return false;
   }
-  return playing.mode === 'agora-only' ? phase === 'playing' : !video.paused && video.readyState > 2;
+  return playing.mode === 'agora-only' ? playing.audience?.receiving === true : !video.paused && video.readyState > 2;
 }
 
 async function beat(token: string): Promise<void> {
@@ -109,6 +124,8 @@ async function follow(status: Pick<ChannelStatus, 'state' | 'sessionId' | 'mode'
         // A new session, a mode switch, or the same stream after its playlist ended (the relay's push
         // dropped and came back): (re)start the player.
         await startPlayback(status.sessionId!, status.mode ?? 'hybrid', status.hlsPlaybackUrl);
+      } else if (isMediaPlaying()) {
+        setPhase('playing'); // e.g. after an API error that never stopped the video
       }
       schedule(playing ? beatSeconds : 3);
       return;
@@ -138,12 +155,22 @@ async function startPlayback(sessionId: string, mode: StreamMode, hlsUrl: string
   try {
     await play(next);
   } catch (error) {
-    // Not playing after all: the next step starts over instead of taking this session as playing.
+    // Not playing after all: the next step starts over instead of taking this session as playing. A
+    // start that another one replaced meanwhile has nothing more to say.
     if (playing === next) {
       await stopPlayback();
+      throw error;
     }
-    throw error;
   }
+}
+
+/** Marks the page playing (players report it repeatedly; only the first report counts a viewer at once). */
+function nowPlaying(next: Playing): void {
+  if (playing !== next || phase === 'playing') {
+    return;
+  }
+  setPhase('playing');
+  schedule(0.5); // count this viewer at once
 }
 
 async function play(next: Playing): Promise<void> {
@@ -170,11 +197,8 @@ async function play(next: Playing): Promise<void> {
         }
       },
       playing: () => {
-        if (playing === next) {
-          setPhase('playing');
-          unmute.hidden = !video.muted;
-          schedule(0.5); // count this viewer at once
-        }
+        unmute.hidden = !video.muted || playing !== next;
+        nowPlaying(next);
       },
     });
     await next.player.play(hlsUrl);
@@ -183,15 +207,25 @@ async function play(next: Playing): Promise<void> {
     agoraView.hidden = false;
     const subscriberToken = () => viewerToken().then(token => api<RtcToken>('POST', `/api/channels/${channelId}/rtc-token`, { token, body: { role: 'subscriber' } }));
     next.audience = new AgoraAudience(agoraView, {
-      reconnecting: () => playing === next && setPhase('unreachable'),
-      playing: () => {
+      trouble: () => {
         if (playing === next) {
-          setPhase('playing');
-          schedule(0.5);
+          setPhase('unreachable');
+          schedule(2); // the session may have ended: look
         }
       },
+      playing: () => nowPlaying(next),
+      soundBlocked: () => {
+        unmute.hidden = playing !== next; // any click lets the SDK play the sound
+      },
     }, subscriberToken);
-    await next.audience.join(await subscriberToken());
+    const token = await subscriberToken();
+    // Not awaited: a join can take long when Agora is slow, and the page keeps following the session meanwhile.
+    next.audience.join(token).catch(error => {
+      if (playing === next) {
+        void stopPlayback();
+        onError(error, null);
+      }
+    });
   }
 }
 
@@ -203,22 +237,25 @@ async function stopPlayback(): Promise<void> {
   await current?.audience?.leave();
 }
 
-function onError(error: unknown): void {
+function onError(error: unknown, token: string | null): void {
   if (error instanceof ApiError) {
     if (error.status === 404) {
       void stopPlayback();
       setPhase('missing');
       return;
     }
-    if (error.status === 401) {
+    if (error.status === 401 && token) {
       // An expired or refused token: take a new identity on the next step.
-      void viewerToken().then(forgetToken);
+      forgetToken(token);
     }
   } else {
     console.error(error);
   }
   failures++;
-  setPhase('unreachable');
+  // A failed heartbeat or status read does not stop a video that plays: say nothing, try again later.
+  if (!isMediaPlaying()) {
+    setPhase('unreachable');
+  }
   const backoff = Math.min(15, 2 ** Math.min(failures, 4));
   schedule(error instanceof ApiError && error.retryAfterSeconds ? Math.max(error.retryAfterSeconds, backoff) : backoff);
 }
@@ -258,11 +295,11 @@ retry.addEventListener('click', () => {
   void tick();
 });
 unmute.addEventListener('click', () => {
-  video.muted = false;
+  video.muted = false; // the click itself also lets the Agora SDK play blocked sound
   unmute.hidden = true;
 });
 video.addEventListener('volumechange', () => {
-  unmute.hidden = !video.muted || !playing;
+  unmute.hidden = !video.muted || !playing || playing.mode !== 'hybrid';
 });
 // A live stream that reaches its end (the relay restarted, the seller dropped): ask where the session is.
 video.addEventListener('ended', () => schedule(0.5));

@@ -92,6 +92,17 @@ public sealed partial class WebPageTests(SystemFixture system, ChromiumFixture c
             failed.Should().BeGreaterThan(0, "the player kept asking the playback origin during the outage");
             await buyer.WaitForFunctionAsync("t => document.getElementById('video').currentTime >= t", during + 3, new() { Timeout = 45_000 });
             await Expect(buyer.Locator("#watch")).ToHaveAttributeAsync("data-state", "playing");
+
+            // The gateway failing the heartbeats does not stop (or cover) a video that plays.
+            var refusedBeats = 0;
+            await buyer.RouteAsync("**/viewers/heartbeat", route =>
+            {
+                Interlocked.Increment(ref refusedBeats);
+                return route.FulfillAsync(new() { Status = 503, Headers = new Dictionary<string, string> { ["retry-after"] = "1" } });
+            });
+            await Eventually.TrueAsync(() => Volatile.Read(ref refusedBeats) >= 2, TimeSpan.FromSeconds(20), "two refused heartbeats");
+            await Expect(buyer.Locator("#watch")).ToHaveAttributeAsync("data-state", "playing");
+            await buyer.UnrouteAllAsync();
             await scenario.StopAndWaitAsync();
             await Expect(buyer.Locator("#message")).ToHaveTextAsync("Stream ended.", new() { Timeout = 60_000 });
             await scenario.LeaveAgoraAsync();
@@ -238,6 +249,6 @@ public sealed partial class WebPageTests(SystemFixture system, ChromiumFixture c
     [GeneratedRegex(@"/assets/chunks/AgoraRTC[^/]*\.js$")]
     private static partial Regex AgoraChunk();
 
-    [GeneratedRegex(@"^(https?|wss?)://([^/]+\.)?(agora\.io|sd-rtn\.com)(:\d+)?/")]
+    [GeneratedRegex(@"^(https?|wss?)://([^/]+\.)?(agora\.io|sd-rtn\.com|rtnsvc\.com|rtesvc\.com)(:\d+)?/")]
     private static partial Regex AgoraHosts();
 }

@@ -70,11 +70,16 @@ export class HlsPlayer {
       maxLiveSyncPlaybackRate: 1.5,
       backBufferLength: 30,
       enableWorker: true,
+      workerPath: '/assets/hls.worker.js',
     });
     this.hls = hls;
     hls.on(HlsClass.Events.ERROR, (_event, data) => this.onHlsError(HlsClass, data));
-    hls.on(HlsClass.Events.FRAG_LOADED, () => {
+    hls.on(HlsClass.Events.FRAG_BUFFERED, () => {
       this.networkRetries = 0;
+      // Recovered before the buffer ran dry: there is no stall, so no 'playing' event, to say so.
+      if (this.everPlayed && !this.video.paused) {
+        this.events.playing();
+      }
     });
     hls.attachMedia(this.video);
     hls.loadSource(url);
@@ -108,6 +113,8 @@ export class HlsPlayer {
         hls.recoverMediaError();
       }
       this.lastMediaRecovery = now;
+      // Recovery re-attaches the media element, which leaves it paused.
+      this.start();
       return;
     }
     const gone = data.response?.code === 404 || data.response?.code === 410;
@@ -164,8 +171,9 @@ export class HlsPlayer {
       this.hls.startLoad();
     } else if (this.video.src) {
       this.video.load();
-      this.start();
     }
+    // Called from a click: a play() the browser refused as autoplay is allowed now.
+    this.start();
   }
 
   private detach(): void {
