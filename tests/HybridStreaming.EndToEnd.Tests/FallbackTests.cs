@@ -11,22 +11,7 @@ public sealed class FallbackTests(SystemFixture system)
     public async Task With_cloudflare_failing_the_session_goes_live_agora_only_and_the_next_one_is_hybrid_again()
     {
         var scenario = await Scenario.SellerWithChannelAsync(system);
-        await system.Cloudflare.AddFaultAsync(new
-        {
-            match = new { method = "POST", path = "/client/v4/accounts/*/stream/live_inputs" },
-            status = 500,
-            rate = 1.0,
-            ttlSeconds = 120,
-        });
-        StatusDto first;
-        try
-        {
-            first = await scenario.GoLiveAndWaitAsync();
-        }
-        finally
-        {
-            await system.Cloudflare.ClearFaultsAsync();
-        }
+        var first = await scenario.GoLiveWithCloudflareFailingAsync(500);
 
         first.State.Should().Be("live");
         first.Mode.Should().Be("agora-only");

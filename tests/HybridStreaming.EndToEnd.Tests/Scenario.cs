@@ -33,6 +33,29 @@ public sealed record Scenario(SystemFixture System, string SellerToken, ChannelD
         return await Gateway.WaitForStatusAsync(SellerToken, Channel.Id, s => s.State is "live" or "failed" or "ended", Generous, "the session to go live", poll);
     }
 
+    /// <summary>
+    /// Goes live while Cloudflare answers every live-input creation with <paramref name="status"/> (500: an
+    /// outage, retried; 400: a refusal, not retried), so the session falls back to agora-only.
+    /// </summary>
+    public async Task<StatusDto> GoLiveWithCloudflareFailingAsync(int status)
+    {
+        await System.Cloudflare.AddFaultAsync(new
+        {
+            match = new { method = "POST", path = "/client/v4/accounts/*/stream/live_inputs" },
+            status,
+            rate = 1.0,
+            ttlSeconds = 120,
+        });
+        try
+        {
+            return await GoLiveAndWaitAsync();
+        }
+        finally
+        {
+            await System.Cloudflare.ClearFaultsAsync();
+        }
+    }
+
     public async Task<StatusDto> StopAndWaitAsync(TimeSpan? poll = null)
     {
         await Gateway.StopAsync(SellerToken, Channel.Id);

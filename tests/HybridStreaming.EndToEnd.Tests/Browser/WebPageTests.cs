@@ -114,23 +114,7 @@ public sealed partial class WebPageTests(SystemFixture system, ChromiumFixture c
         {
             var scenario = await Scenario.SellerWithChannelAsync(system);
             // A refusal (not an outage): the relay fails at once, without retries, and the session goes live agora-only.
-            await system.Cloudflare.AddFaultAsync(new
-            {
-                match = new { method = "POST", path = "/client/v4/accounts/*/stream/live_inputs" },
-                status = 400,
-                rate = 1.0,
-                ttlSeconds = 120,
-            });
-            StatusDto live;
-            try
-            {
-                live = await scenario.GoLiveAndWaitAsync();
-            }
-            finally
-            {
-                await system.Cloudflare.ClearFaultsAsync();
-            }
-
+            var live = await scenario.GoLiveWithCloudflareFailingAsync(400);
             live.Mode.Should().Be("agora-only");
             var buyer = await session.NewPageAsync("buyer");
             var scripts = Scripts(buyer);
