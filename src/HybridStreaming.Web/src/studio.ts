@@ -325,6 +325,14 @@ async function poll(): Promise<void> {
     }
     status = answer;
     renderStatus();
+    // The channel's LIVE badge in the list follows the session too.
+    const liveNow = answer.state === 'live';
+    if (liveNow !== (channel.live?.state === 'live')) {
+      const live = liveNow ? { sessionId: answer.sessionId!, state: answer.state!, mode: answer.mode, viewers: answer.viewers?.current ?? null } : null;
+      channels = channels.map(item => (item.id === channel.id ? { ...item, live } : item));
+      selected = channels.find(item => item.id === channel.id) ?? selected;
+      renderChannels();
+    }
     next = answer.state === 'starting' || answer.state === 'stopping' ? 1 : answer.state === 'live' ? 2 : 5;
     // The session this page's media belonged to is over (never during a go-live, before it exists).
     if (!answer.isActive && !busy && mediaChannelId === channel.id) {

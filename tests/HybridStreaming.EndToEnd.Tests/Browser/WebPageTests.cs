@@ -142,7 +142,7 @@ public sealed partial class WebPageTests(SystemFixture system, ChromiumFixture c
         });
 
     [Fact]
-    public Task A_title_or_description_with_markup_renders_as_inert_text_on_every_page() =>
+    public Task A_title_or_description_with_markup_renders_as_inert_text_on_every_page_and_the_studio_works_by_keyboard() =>
         chromium.RunAsync(Gateway, "markup", async session =>
         {
             const string title = "<img src=x onerror=\"window.__xss='img'\"><script>window.__xss='script'</script>";
@@ -163,7 +163,16 @@ public sealed partial class WebPageTests(SystemFixture system, ChromiumFixture c
                 };
             }
 
-            await SignInAsync(studio, seller);
+            // Signed in with the keyboard alone: the form takes focus, Tab moves on, Enter submits.
+            await studio.GotoAsync("/studio");
+            await Expect(studio.Locator("#dev-user")).ToBeFocusedAsync();
+            await studio.Keyboard.TypeAsync(seller);
+            await studio.Keyboard.PressAsync("Tab");
+            await Expect(studio.Locator("#dev-role")).ToBeFocusedAsync();
+            await studio.Keyboard.PressAsync("Tab");
+            await Expect(studio.Locator("#dev-sign-in button[type=submit]")).ToBeFocusedAsync();
+            await studio.Keyboard.PressAsync("Enter");
+            await Expect(studio.Locator("#studio")).ToHaveAttributeAsync("data-state", "signed-in");
             await Expect(studio.Locator("#channel-heading")).ToHaveTextAsync(title);
             await Expect(studio.Locator("#edit-title")).ToHaveValueAsync(title);
             await Expect(studio.Locator("#edit-description")).ToHaveValueAsync(description);
