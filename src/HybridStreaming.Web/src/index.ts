@@ -1,6 +1,7 @@
 // The channel list, /: live channels first, with a live badge and the viewer count. It reads with a guest
 // identity (taken when the buyer has none) and refreshes every 15 s while the tab is visible.
 
+import './lib/boundary';
 import { api, ApiError, type Channel } from './lib/api';
 import { byId, h, show, viewersText } from './lib/dom';
 import { forgetToken, viewerToken } from './lib/identity';

@@ -6,6 +6,7 @@
 // joins the channel through the gateway's /api/dev/seller-stream; against real Agora the studio publishes
 // camera and microphone with the Agora Web SDK.
 
+import './lib/boundary';
 import { AgoraPublisher } from './lib/agora';
 import { api, ApiError, type Channel, type ChannelStatus, type RtcToken, type TokenGrant } from './lib/api';
 import { pageConfig } from './lib/config';

@@ -5,6 +5,7 @@
 // the status (answered from the gateway's memory), so a stream that starts or restarts plays by itself.
 // Nothing here keeps a connection to our servers open.
 
+import './lib/boundary';
 import { AgoraAudience } from './lib/agora';
 import { api, ApiError, channelIdFromPath, type Channel, type ChannelStatus, type Heartbeat, type RtcToken, type StreamMode } from './lib/api';
 import { byId, show, viewersText } from './lib/dom';
