@@ -93,7 +93,9 @@ public static class AppTopology
 
         var cost = builder.AddService<Projects.HybridStreaming_Cost_Api>(KnownResources.CostApi)
             .WithReference(infrastructure.Databases[KnownResources.CostsDatabase]).WaitFor(infrastructure.Databases[KnownResources.CostsDatabase])
-            .WithReference(infrastructure.RabbitMq).WaitFor(infrastructure.RabbitMq);
+            .WithReference(infrastructure.RabbitMq).WaitFor(infrastructure.RabbitMq)
+            .WithParameters(jwtParameters)
+            .WithEnvironment("GUEST_TOKEN_SIGNING_KEY", guestKey);
 
         // The one public entry point.
         gateway = builder.AddService<Projects.HybridStreaming_Gateway>(KnownResources.Gateway, settings.GatewayPort)

@@ -1,4 +1,5 @@
 using HybridStreaming.Cost.Api;
+using HybridStreaming.Cost.Api.Api;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -9,6 +10,9 @@ builder.AddServiceOpenApi("HybridStreaming Cost API", "Price table, usage ledger
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapCostsApi();
 app.MapServiceOpenApi();
 
 app.Run();

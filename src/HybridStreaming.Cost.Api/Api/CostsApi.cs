@@ -1,0 +1,123 @@
+using System.Globalization;
+using HybridStreaming.Contracts;
+using HybridStreaming.Cost.Api.Domain;
+
+namespace HybridStreaming.Cost.Api.Api;
+
+/// <summary>The answer of <c>GET /api/costs/estimate</c>; amounts in unrounded USD.</summary>
+public sealed record EstimateResponse(
+    CostBreakdown Hybrid,
+    CostBreakdown AgoraOnly,
+    decimal? SavingsPercent,
+    int? BreakEvenViewers,
+    string PriceTableVersion);
+
+/// <summary>The validated query of <c>GET /api/costs/estimate</c>.</summary>
+public sealed record EstimateQuery(long Viewers, decimal Minutes, RecordingTier Tier, AudienceType Audience)
+{
+    public const long MaxViewers = 10_000_000;
+    public const decimal MaxMinutes = 7 * 24 * 60;
+
+    /// <summary>
+    /// Parses the raw query values; on failure returns the errors per field (camelCase, like the Channel
+    /// API's validation). Tier defaults to <c>hd</c>, audience to <c>interactive</c>.
+    /// </summary>
+    public static (EstimateQuery? Query, Dictionary<string, string[]> Errors) Parse(string? viewers, string? minutes, string? tier, string? audience)
+    {
+        var errors = new Dictionary<string, string[]>();
+        long viewerCount = 0;
+        decimal minuteCount = 0;
+        if (string.IsNullOrWhiteSpace(viewers))
+        {
+            errors["viewers"] = ["Viewers is required."];
+        }
+        else if (!long.TryParse(viewers, NumberStyles.Integer, CultureInfo.InvariantCulture, out viewerCount)
+                 || viewerCount < 0 || viewerCount > MaxViewers)
+        {
+            errors["viewers"] = [$"Viewers must be a whole number from 0 to {MaxViewers:N0}."];
+        }
+
+        if (string.IsNullOrWhiteSpace(minutes))
+        {
+            errors["minutes"] = ["Minutes is required."];
+        }
+        else if (!decimal.TryParse(minutes, NumberStyles.Number, CultureInfo.InvariantCulture, out minuteCount)
+                 || minuteCount <= 0 || minuteCount > MaxMinutes)
+        {
+            errors["minutes"] = [$"Minutes must be a number greater than 0 and at most {MaxMinutes:0} (7 days)."];
+        }
+
+        var recordingTier = RecordingTier.Hd;
+        if (!string.IsNullOrWhiteSpace(tier) && !TryParseTier(tier, out recordingTier))
+        {
+            errors["tier"] = [$"Tier must be one of {string.Join(", ", Tiers.Keys)}."];
+        }
+
+        var audienceType = AudienceType.Interactive;
+        if (!string.IsNullOrWhiteSpace(audience) && !TryParseAudience(audience, out audienceType))
+        {
+            errors["audience"] = ["Audience must be interactive or broadcast."];
+        }
+
+        return errors.Count > 0
+            ? (null, errors)
+            : (new EstimateQuery(viewerCount, minuteCount, recordingTier, audienceType), errors);
+    }
+
+    private static readonly Dictionary<string, RecordingTier> Tiers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["audio"] = RecordingTier.Audio,
+        ["hd"] = RecordingTier.Hd,
+        ["full-hd"] = RecordingTier.FullHd,
+        ["2k"] = RecordingTier.TwoK,
+        ["2k-plus"] = RecordingTier.TwoKPlus,
+    };
+
+    private static bool TryParseTier(string value, out RecordingTier tier) => Tiers.TryGetValue(value.Trim(), out tier);
+
+    private static bool TryParseAudience(string value, out AudienceType audience)
+    {
+        switch (value.Trim().ToLowerInvariant())
+        {
+            case "interactive":
+                audience = AudienceType.Interactive;
+                return true;
+            case "broadcast":
+                audience = AudienceType.Broadcast;
+                return true;
+            default:
+                audience = default;
+                return false;
+        }
+    }
+}
+
+/// <summary><c>/api/costs</c>: cost estimates (account holders; guests get 403 at the gateway and here).</summary>
+public static class CostsApi
+{
+    public static IEndpointRouteBuilder MapCostsApi(this IEndpointRouteBuilder app)
+    {
+        var costs = app.MapGroup("/api/costs").RequireAuthorization().WithTags("Costs");
+
+        costs.MapGet("/estimate", (string? viewers, string? minutes, string? tier, string? audience, CostModel model) =>
+                Estimate(model, viewers, minutes, tier, audience))
+            .WithSummary("Hybrid vs Agora-only cost of an audience watching the whole duration, with savings and break-even.");
+
+        return app;
+    }
+
+    /// <summary>The endpoint's logic without HTTP: 400 with the errors per field, or the estimate.</summary>
+    public static IResult Estimate(CostModel model, string? viewers, string? minutes, string? tier, string? audience)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var (query, errors) = EstimateQuery.Parse(viewers, minutes, tier, audience);
+        if (query is null)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The estimate's query is invalid.");
+        }
+
+        var estimate = model.Estimate(query.Viewers, query.Minutes, query.Tier, query.Audience);
+        return TypedResults.Ok(new EstimateResponse(
+            estimate.Hybrid, estimate.AgoraOnly, estimate.SavingsPercent, estimate.BreakEvenViewers, model.Prices.Version));
+    }
+}
