@@ -64,31 +64,26 @@ public sealed record EstimateQuery(long Viewers, decimal Minutes, RecordingTier 
             : (new EstimateQuery(viewerCount, minuteCount, recordingTier, audienceType), errors);
     }
 
-    private static readonly Dictionary<string, RecordingTier> Tiers = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["audio"] = RecordingTier.Audio,
-        ["hd"] = RecordingTier.Hd,
-        ["full-hd"] = RecordingTier.FullHd,
-        ["2k"] = RecordingTier.TwoK,
-        ["2k-plus"] = RecordingTier.TwoKPlus,
-    };
+    private static readonly IReadOnlyDictionary<string, RecordingTier> Tiers = WireNames<RecordingTier>();
+    private static readonly IReadOnlyDictionary<string, AudienceType> Audiences = WireNames<AudienceType>();
 
     private static bool TryParseTier(string value, out RecordingTier tier) => Tiers.TryGetValue(value.Trim(), out tier);
 
-    private static bool TryParseAudience(string value, out AudienceType audience)
+    private static bool TryParseAudience(string value, out AudienceType audience) => Audiences.TryGetValue(value.Trim(), out audience);
+
+    /// <summary>An enum's values by the names the API spells them in JSON (its <c>[JsonStringEnumMemberName]</c>), in declaration order.</summary>
+    private static Dictionary<string, T> WireNames<T>()
+        where T : struct, Enum
     {
-        switch (value.Trim().ToLowerInvariant())
+        var names = new Dictionary<string, T>(StringComparer.OrdinalIgnoreCase);
+        foreach (var field in typeof(T).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
         {
-            case "interactive":
-                audience = AudienceType.Interactive;
-                return true;
-            case "broadcast":
-                audience = AudienceType.Broadcast;
-                return true;
-            default:
-                audience = default;
-                return false;
+            var name = field.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonStringEnumMemberNameAttribute), inherit: false)
+                .Cast<System.Text.Json.Serialization.JsonStringEnumMemberNameAttribute>().FirstOrDefault()?.Name ?? field.Name;
+            names[name] = (T)field.GetValue(null)!;
         }
+
+        return names;
     }
 }
 
