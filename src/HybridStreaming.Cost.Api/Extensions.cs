@@ -1,3 +1,4 @@
+using HybridStreaming.Cost.Api.Application;
 using HybridStreaming.Cost.Api.Domain;
 using HybridStreaming.Cost.Api.Infrastructure;
 using HybridStreaming.Messaging.Database;
@@ -16,6 +17,10 @@ public static class Extensions
         builder.AddMessaging<CostsDbContext>("cost", bus => bus.AddConsumers(typeof(Extensions).Assembly));
         builder.AddJwtAuthentication();
         builder.Services.AddPriceTable(builder.Configuration);
+        builder.Services.AddSingleton(CostOptions.From(builder.Configuration));
+        builder.Services.AddScoped<LedgerStore>();
+        builder.Services.AddScoped<CostReports>();
+        builder.Services.AddHostedService<LedgerProcessor>();
     }
 
     /// <summary>

@@ -44,7 +44,7 @@ public sealed class StreamSessionTests
         session.Relay.Should().Be(RelayState.Starting);
         session.StartDeadline.Should().Be(T0 + StartDeadline);
         session.PendingEvents.Should().ContainSingle().Which.Should().BeEquivalentTo(
-            new StreamStartRequested(session.Id, _channel.Id, T0, _channel.AgoraChannelName, 42u, StreamMode.Hybrid));
+            new StreamStartRequested(session.Id, _channel.Id, T0, _channel.AgoraChannelName, 42u, StreamMode.Hybrid, _channel.SellerId));
     }
 
     [Fact]

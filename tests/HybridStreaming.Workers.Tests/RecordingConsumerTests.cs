@@ -62,7 +62,7 @@ public sealed class RecordingConsumerTests(TestInfrastructure infrastructure) : 
     }
 
     private static StreamStartRequested Start(Guid sessionId) =>
-        new(sessionId, Guid.NewGuid(), DateTimeOffset.UtcNow, $"ch-{sessionId:N}"[..20], 1001, StreamMode.Hybrid);
+        new(sessionId, Guid.NewGuid(), DateTimeOffset.UtcNow, $"ch-{sessionId:N}"[..20], 1001, StreamMode.Hybrid, "seller-1");
 
     private Task<RecordingTask> TaskAsync(Guid sessionId) =>
         _host.WithDbAsync(db => db.Tasks.AsNoTracking().SingleAsync(t => t.SessionId == sessionId, TestContext.Current.CancellationToken));

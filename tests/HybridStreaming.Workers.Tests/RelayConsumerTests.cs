@@ -41,7 +41,7 @@ public sealed class RelayConsumerTests(TestInfrastructure infrastructure) : IAsy
         var goLive = ActivityTraceId.CreateRandom();
 
         await _host.ConsumeInTraceAsync(
-            new StreamStartRequested(sessionId, Guid.NewGuid(), DateTimeOffset.UtcNow, $"ch-{sessionId:N}"[..20], 1001, StreamMode.Hybrid), goLive);
+            new StreamStartRequested(sessionId, Guid.NewGuid(), DateTimeOffset.UtcNow, $"ch-{sessionId:N}"[..20], 1001, StreamMode.Hybrid, "seller-1"), goLive);
 
         var task = await TaskAsync(sessionId);
         task.State.Should().Be(RelayTaskState.Pending);

@@ -170,7 +170,7 @@ public sealed class StreamSession : IHasIntegrationEvents
             StartedAt = now,
             StartDeadline = now + startDeadline,
         };
-        session.Raise(new StreamStartRequested(session.Id, session.ChannelId, now, session.AgoraChannelName, sellerUid, mode));
+        session.Raise(new StreamStartRequested(session.Id, session.ChannelId, now, session.AgoraChannelName, sellerUid, mode, session.SellerId));
         return session;
     }
 

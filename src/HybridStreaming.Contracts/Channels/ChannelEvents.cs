@@ -1,13 +1,16 @@
 namespace HybridStreaming.Contracts.Channels;
 
 /// <summary>A session was created; the workers start their side. Always published, carrying the mode.</summary>
+/// <param name="Mode">The mode requested by the rollout policy (the session may still fall back).</param>
+/// <param name="SellerId">The channel owner's user id, so the session's costs can be shown to the seller who owns them.</param>
 public sealed record StreamStartRequested(
     Guid SessionId,
     Guid ChannelId,
     DateTimeOffset OccurredAt,
     string AgoraChannelName,
     uint SellerRtcUid,
-    StreamMode Mode) : IIntegrationEvent;
+    StreamMode Mode,
+    string SellerId) : IIntegrationEvent;
 
 /// <summary>The session reached Live, in the mode it ended up with.</summary>
 public sealed record StreamWentLive(

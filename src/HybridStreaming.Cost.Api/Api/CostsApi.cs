@@ -1,6 +1,9 @@
 using System.Globalization;
+using System.Security.Claims;
 using HybridStreaming.Contracts;
+using HybridStreaming.Cost.Api.Application;
 using HybridStreaming.Cost.Api.Domain;
+using HybridStreaming.ServiceDefaults;
 
 namespace HybridStreaming.Cost.Api.Api;
 
@@ -87,7 +90,10 @@ public sealed record EstimateQuery(long Viewers, decimal Minutes, RecordingTier 
     }
 }
 
-/// <summary><c>/api/costs</c>: cost estimates (account holders; guests get 403 at the gateway and here).</summary>
+/// <summary>
+/// <c>/api/costs</c>: cost estimates for account holders; the ledger's sessions, channels, summary and
+/// days for sellers (their own sessions) and admins (everyone's). Guests get 403 at the gateway and here.
+/// </summary>
 public static class CostsApi
 {
     public static IEndpointRouteBuilder MapCostsApi(this IEndpointRouteBuilder app)
@@ -98,8 +104,61 @@ public static class CostsApi
                 Estimate(model, viewers, minutes, tier, audience))
             .WithSummary("Hybrid vs Agora-only cost of an audience watching the whole duration, with savings and break-even.");
 
+        var ledger = costs.MapGroup("").RequireAuthorization(JwtAuthentication.SellerPolicy);
+
+        ledger.MapGet("/sessions/{sessionId:guid}", async Task<IResult> (Guid sessionId, ClaimsPrincipal user, CostReports reports, CancellationToken cancellationToken) =>
+                await reports.SessionAsync(sessionId, ViewerOf(user), cancellationToken) is { } session
+                    ? TypedResults.Ok(session)
+                    : TypedResults.Problem(
+                        statusCode: StatusCodes.Status404NotFound,
+                        title: "No cost is known for this session.",
+                        detail: "The cost service has heard nothing of this session yet, or it belongs to another seller."))
+            .WithSummary("A session's ledger (current revision): actual and counterfactual items, both totals, savings and break-even.");
+
+        ledger.MapGet("/channels/{channelId:guid}", async Task<IResult> (Guid channelId, string? from, string? to, ClaimsPrincipal user, CostReports reports, TimeProvider clock, CancellationToken cancellationToken) =>
+            {
+                var (period, errors) = CostPeriod.Parse(from, to, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+                if (period is null)
+                {
+                    return TypedResults.ValidationProblem(errors, title: "The period is invalid.");
+                }
+
+                var viewer = ViewerOf(user);
+                if (!await reports.MaySeeChannelAsync(channelId, viewer, cancellationToken))
+                {
+                    return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No costs are known for this channel.");
+                }
+
+                return TypedResults.Ok(await reports.TotalsAsync(period, viewer, channelId, cancellationToken));
+            })
+            .WithSummary("A channel's totals over a period: cost, the Agora-only equivalent, savings, cost per 1,000 viewer-hours and sessions by mode.");
+
+        ledger.MapGet("/summary", async Task<IResult> (string? from, string? to, ClaimsPrincipal user, CostReports reports, TimeProvider clock, CancellationToken cancellationToken) =>
+            {
+                var (period, errors) = CostPeriod.Parse(from, to, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+                return period is null
+                    ? TypedResults.ValidationProblem(errors, title: "The period is invalid.")
+                    : TypedResults.Ok(await reports.TotalsAsync(period, ViewerOf(user), channelId: null, cancellationToken));
+            })
+            .WithSummary("Totals over a period for the caller's sessions (an admin's: all).");
+
+        ledger.MapGet("/daily", async Task<IResult> (string? from, string? to, ClaimsPrincipal user, CostReports reports, TimeProvider clock, CancellationToken cancellationToken) =>
+            {
+                var (period, errors) = CostPeriod.Parse(from, to, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+                return period is null
+                    ? TypedResults.ValidationProblem(errors, title: "The period is invalid.")
+                    : TypedResults.Ok(await reports.DailyAsync(period, ViewerOf(user), cancellationToken));
+            })
+            .WithSummary("One row per UTC day of the period with the actual total and the Agora-only equivalent.");
+
         return app;
     }
+
+    /// <summary>An admin reads everyone's costs, a seller their own.</summary>
+    private static CostViewer ViewerOf(ClaimsPrincipal user) =>
+        user.IsInRole(JwtAuthentication.Roles.Admin)
+            ? new CostViewer(null)
+            : new CostViewer(user.FindFirstValue(JwtAuthentication.SubjectClaim) ?? throw new InvalidOperationException("The access token has no 'sub'."));
 
     /// <summary>The endpoint's logic without HTTP: 400 with the errors per field, or the estimate.</summary>
     public static IResult Estimate(CostModel model, string? viewers, string? minutes, string? tier, string? audience)

@@ -78,17 +78,21 @@ public sealed class CostModel(PriceTable prices)
     }
 
     /// <summary>
-    /// A session's actual cost and the other mode's for the same minutes. For an agora-only session the
-    /// hybrid counterfactual relays and stores the seller's minutes and delivers every viewer-minute over
-    /// the CDN; for a hybrid session the agora-only counterfactual serves every viewer-minute from Agora.
+    /// A session's actual cost and the other mode's for the same minutes. The actual cost prices what ran:
+    /// host and recording, Media Push and storage for the relay's minutes, HLS viewer-minutes at delivery
+    /// and Agora viewer-minutes at audience(A, R) — so a session that fell back after its relay ran, or ran
+    /// partly over each path, pays for both. The counterfactual of a hybrid session serves every
+    /// viewer-minute from Agora; that of an agora-only session relays and stores the seller's minutes and
+    /// delivers every viewer-minute over the CDN.
     /// </summary>
     public SessionCost Session(SessionUsage usage, StreamMode actualMode)
     {
         ArgumentNullException.ThrowIfNull(usage);
+        var actual = Measured(usage, actualMode);
         CostBreakdown hybrid, agoraOnly;
         if (actualMode == StreamMode.AgoraOnly)
         {
-            agoraOnly = AgoraOnly(usage);
+            agoraOnly = actual;
             hybrid = Hybrid(usage with
             {
                 RelayMinutes = usage.SellerMinutes,
@@ -98,7 +102,7 @@ public sealed class CostModel(PriceTable prices)
         }
         else
         {
-            hybrid = Hybrid(usage);
+            hybrid = actual;
             agoraOnly = AgoraOnly(usage);
         }
 
@@ -106,6 +110,20 @@ public sealed class CostModel(PriceTable prices)
         return actualMode == StreamMode.AgoraOnly
             ? new SessionCost(actualMode, agoraOnly, hybrid, comparison)
             : new SessionCost(actualMode, hybrid, agoraOnly, comparison);
+    }
+
+    /// <summary>
+    /// What ran, priced: the hybrid formula over the measured minutes (which is the agora-only formula
+    /// when no relay ran and nobody watched over HLS), listing the mode's own items and any other item
+    /// that has minutes.
+    /// </summary>
+    private CostBreakdown Measured(SessionUsage usage, StreamMode mode)
+    {
+        string[] own = mode == StreamMode.AgoraOnly
+            ? ["host", "recording", "audience"]
+            : ["host", "recording", "media-push", "media-push-transcoding", "storage", "delivery"];
+        var items = Hybrid(usage).Items.Where(item => item.Quantity != 0m || own.Contains(item.Name, StringComparer.Ordinal)).ToArray();
+        return Breakdown(items);
     }
 
     /// <summary>

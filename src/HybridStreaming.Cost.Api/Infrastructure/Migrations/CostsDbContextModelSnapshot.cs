@@ -22,6 +22,250 @@ namespace HybridStreaming.Cost.Api.Infrastructure.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("HybridStreaming.Cost.Api.Domain.LedgerLine", b =>
+                {
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
+
+                    b.Property<string>("Basis")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("basis");
+
+                    b.Property<string>("Item")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("item");
+
+                    b.Property<decimal>("Amount")
+                        .HasColumnType("numeric")
+                        .HasColumnName("amount");
+
+                    b.Property<bool>("Confirmed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("confirmed");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("mode");
+
+                    b.Property<string>("PriceTableVersion")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("price_table_version");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("provider");
+
+                    b.Property<decimal>("Quantity")
+                        .HasColumnType("numeric")
+                        .HasColumnName("quantity");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<decimal>("UnitPricePer1000")
+                        .HasColumnType("numeric")
+                        .HasColumnName("unit_price_per1000");
+
+                    b.HasKey("SessionId", "Revision", "Basis", "Item")
+                        .HasName("pk_ledger_lines");
+
+                    b.ToTable("ledger_lines", (string)null);
+                });
+
+            modelBuilder.Entity("HybridStreaming.Cost.Api.Domain.SessionLedger", b =>
+                {
+                    b.Property<Guid>("SessionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
+                    b.Property<string>("ActualMode")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("actual_mode");
+
+                    b.Property<decimal?>("ActualTotal")
+                        .HasColumnType("numeric")
+                        .HasColumnName("actual_total");
+
+                    b.Property<decimal?>("AgoraOnlyTotal")
+                        .HasColumnType("numeric")
+                        .HasColumnName("agora_only_total");
+
+                    b.Property<decimal?>("AgoraViewerMinutes")
+                        .HasColumnType("numeric")
+                        .HasColumnName("agora_viewer_minutes");
+
+                    b.Property<string>("Audience")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("audience");
+
+                    b.Property<Guid>("ChannelId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("channel_id");
+
+                    b.Property<decimal?>("CounterfactualTotal")
+                        .HasColumnType("numeric")
+                        .HasColumnName("counterfactual_total");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<string>("EndedMode")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("ended_mode");
+
+                    b.Property<decimal?>("HlsViewerMinutes")
+                        .HasColumnType("numeric")
+                        .HasColumnName("hls_viewer_minutes");
+
+                    b.Property<decimal?>("HybridTotal")
+                        .HasColumnType("numeric")
+                        .HasColumnName("hybrid_total");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.Property<long?>("LiveSeconds")
+                        .HasColumnType("bigint")
+                        .HasColumnName("live_seconds");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<int?>("PeakViewers")
+                        .HasColumnType("integer")
+                        .HasColumnName("peak_viewers");
+
+                    b.Property<string>("PriceTableVersion")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("price_table_version");
+
+                    b.Property<decimal?>("PricedViewerMinutes")
+                        .HasColumnType("numeric")
+                        .HasColumnName("priced_viewer_minutes");
+
+                    b.Property<DateTimeOffset?>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<decimal?>("RecordingMinutes")
+                        .HasColumnType("numeric")
+                        .HasColumnName("recording_minutes");
+
+                    b.Property<decimal?>("RelayMinutes")
+                        .HasColumnType("numeric")
+                        .HasColumnName("relay_minutes");
+
+                    b.Property<string>("RequestedMode")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("requested_mode");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
+
+                    b.Property<string>("SellerId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("seller_id");
+
+                    b.Property<bool>("Stale")
+                        .HasColumnType("boolean")
+                        .HasColumnName("stale");
+
+                    b.Property<DateTimeOffset?>("StartRequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("start_requested_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Tier")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("tier");
+
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("trace_parent");
+
+                    b.Property<string>("TraceState")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("trace_state");
+
+                    b.PrimitiveCollection<string[]>("Unconfirmed")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("unconfirmed");
+
+                    b.Property<int?>("UniqueViewers")
+                        .HasColumnType("integer")
+                        .HasColumnName("unique_viewers");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<decimal?>("ViewerMinutes")
+                        .HasColumnType("numeric")
+                        .HasColumnName("viewer_minutes");
+
+                    b.Property<bool?>("ViewerUsageComplete")
+                        .HasColumnType("boolean")
+                        .HasColumnName("viewer_usage_complete");
+
+                    b.HasKey("SessionId")
+                        .HasName("pk_session_costs");
+
+                    b.HasIndex("EndedAt")
+                        .HasDatabaseName("ix_session_costs_ended_at")
+                        .HasFilter("revision > 0");
+
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("ix_session_costs_next_attempt_at")
+                        .HasFilter("next_attempt_at IS NOT NULL");
+
+                    b.HasIndex("ChannelId", "EndedAt")
+                        .HasDatabaseName("ix_session_costs_channel_id_ended_at")
+                        .HasFilter("revision > 0");
+
+                    b.HasIndex("SellerId", "EndedAt")
+                        .HasDatabaseName("ix_session_costs_seller_id_ended_at")
+                        .HasFilter("revision > 0");
+
+                    b.ToTable("session_costs", (string)null);
+                });
+
             modelBuilder.Entity("HybridStreaming.Messaging.Inbox.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")
