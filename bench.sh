@@ -5,6 +5,7 @@
 #   ./bench.sh emulator-media [--runs=5] [--inputs=20] [--seconds=20]
 #   ./bench.sh go-live [--sessions=100] [--bursts=5] [--single-runs=20] [--media-runs=5]
 #   ./bench.sh viewers [--viewers=5000] [--interval=10] [--seconds=60] [--bare-only]
+#   ./bench.sh ledger [--runs=10] [--sessions=50]
 set -euo pipefail
 cd "$(dirname "$0")"
 ./eng/install-prerequisites.sh >/dev/null

@@ -95,7 +95,9 @@ public static class AppTopology
             .WithReference(infrastructure.Databases[KnownResources.CostsDatabase]).WaitFor(infrastructure.Databases[KnownResources.CostsDatabase])
             .WithReference(infrastructure.RabbitMq).WaitFor(infrastructure.RabbitMq)
             .WithParameters(jwtParameters)
-            .WithEnvironment("GUEST_TOKEN_SIGNING_KEY", guestKey);
+            .WithEnvironment("GUEST_TOKEN_SIGNING_KEY", guestKey)
+            .WithPassThrough(configuration, CostSettings)
+            .WithPassThroughSection(configuration, "Prices");
 
         // The one public entry point.
         gateway = builder.AddService<Projects.HybridStreaming_Gateway>(KnownResources.Gateway, settings.GatewayPort)
@@ -140,6 +142,9 @@ public static class AppTopology
         "RELAY_START_DEADLINE_SECONDS", "STOP_DEADLINE_SECONDS", "SELLER_GRACE_SECONDS", "RTC_TOKEN_LIFETIME_SECONDS",
         "DEADLINE_SWEEP_INTERVAL_MS", "VIEWER_HEARTBEAT_SECONDS", "VIEWER_PRESENCE_WINDOW_SECONDS", "GUEST_TOKEN_LIFETIME_SECONDS",
     ];
+
+    /// <summary>Cost API settings an operator may set on the AppHost (docs/costs.md): the ledger's deadline and the audience type.</summary>
+    private static readonly string[] CostSettings = ["COST_LEDGER_DEADLINE_SECONDS", "COST_AGORA_AUDIENCE"];
 
     /// <summary>Gateway settings an operator may set on the AppHost (runbook): the edge's limits, guest tokens, browsers' access.</summary>
     private static readonly string[] GatewaySettings =
@@ -294,6 +299,25 @@ public static class AppTopology
             if (configuration[name] is { Length: > 0 } value)
             {
                 project.WithEnvironment(name, value);
+            }
+        }
+
+        return project;
+    }
+
+    /// <summary>
+    /// Every value under <paramref name="section"/> (e.g. <c>Prices:Agora:Host:Hd:UsdPer1000Minutes</c>, set
+    /// on the AppHost as <c>Prices__Agora__Host__Hd__UsdPer1000Minutes</c>), passed on as the same
+    /// environment variable, so negotiated prices reach the service that uses them.
+    /// </summary>
+    private static IResourceBuilder<T> WithPassThroughSection<T>(this IResourceBuilder<T> project, IConfiguration configuration, string section)
+        where T : IResourceWithEnvironment
+    {
+        foreach (var (key, value) in configuration.GetSection(section).AsEnumerable())
+        {
+            if (value is { Length: > 0 })
+            {
+                project.WithEnvironment(key.Replace(":", "__", StringComparison.Ordinal), value);
             }
         }
 

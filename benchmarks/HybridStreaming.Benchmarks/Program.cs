@@ -10,6 +10,7 @@ return name switch
     "go-live" => await GoLiveBenchmark.RunAsync(options),
     "emulator-media" => await EmulatorMediaBenchmark.RunAsync(options),
     "viewers" => await ViewersBenchmark.RunAsync(options),
+    "ledger" => await LedgerBenchmark.RunAsync(options),
     _ => Help(),
 };
 
@@ -35,6 +36,8 @@ static int Help()
                                                      gateway meanwhile, against a bare Kestrel endpoint;
                                                      the load generators' own CPU. --bare-only: just the
                                                      bare endpoint and wrk, no topology
+          ledger [--runs=10] [--sessions=50]         stop request -> complete cost ledger read through the
+                                                     gateway, one session at a time and N stopped at once
         """);
     return 0;
 }

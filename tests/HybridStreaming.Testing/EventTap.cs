@@ -15,6 +15,7 @@ public sealed class EventTap : IAsyncDisposable
     private readonly IConnection _connection;
     private readonly IChannel _channel;
     private readonly ConcurrentQueue<JsonElement> _received = new();
+    private readonly ConcurrentQueue<JsonElement> _envelopes = new();
 
     private EventTap(IConnection connection, IChannel channel)
     {
@@ -40,6 +41,7 @@ public sealed class EventTap : IAsyncDisposable
             if (envelope.RootElement.TryGetProperty("message", out var message))
             {
                 tap._received.Enqueue(message.Clone());
+                tap._envelopes.Enqueue(envelope.RootElement.Clone());
             }
 
             return Task.CompletedTask;
@@ -51,6 +53,34 @@ public sealed class EventTap : IAsyncDisposable
     /// <summary>The messages whose <c>sessionId</c> is <paramref name="sessionId"/>.</summary>
     public IReadOnlyList<JsonElement> ForSession(Guid sessionId) =>
         [.. _received.Where(m => m.TryGetProperty("sessionId", out var id) && id.GetGuid() == sessionId)];
+
+    /// <summary>The whole MassTransit envelopes (<c>messageId</c>, <c>messageType</c>, headers, <c>message</c>) of <paramref name="sessionId"/>'s messages.</summary>
+    public IReadOnlyList<JsonElement> EnvelopesForSession(Guid sessionId) =>
+        [.. _envelopes.Where(e => e.GetProperty("message").TryGetProperty("sessionId", out var id) && id.GetGuid() == sessionId)];
+
+    /// <summary>
+    /// Sends <paramref name="envelope"/> again under <paramref name="messageId"/> to the exchange
+    /// <paramref name="exchange"/> — a consumer's own queue exchange (e.g. <c>cost-stream-ended</c>) to reach
+    /// that consumer alone — as a redelivery (same id) or the same fact republished (a new id) would arrive.
+    /// </summary>
+    public async Task SendAsync(string exchange, JsonElement envelope, Guid messageId)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(WithMessageId(envelope, messageId));
+        var properties = new BasicProperties
+        {
+            ContentType = "application/vnd.masstransit+json",
+            MessageId = messageId.ToString(),
+            Persistent = true,
+        };
+        await _channel.BasicPublishAsync(exchange, routingKey: "", mandatory: false, properties, body);
+    }
+
+    private static Dictionary<string, JsonElement> WithMessageId(JsonElement envelope, Guid messageId)
+    {
+        var fields = envelope.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone());
+        fields["messageId"] = JsonSerializer.SerializeToElement(messageId.ToString());
+        return fields;
+    }
 
     public async ValueTask DisposeAsync()
     {

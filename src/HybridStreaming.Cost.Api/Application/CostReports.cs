@@ -18,11 +18,6 @@ public sealed record CostPeriod(DateOnly From, DateOnly To)
     public const int MaxDays = 366;
     public const int DefaultDays = 30;
 
-    public DateTimeOffset Start => new(From.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-
-    /// <summary>The instant after the last day.</summary>
-    public DateTimeOffset End => new(To.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-
     public int Days => To.DayNumber - From.DayNumber + 1;
 
     /// <summary>Parses <c>from</c>/<c>to</c> (yyyy-MM-dd, optional: the last 30 days ending today); errors per field.</summary>
@@ -127,7 +122,7 @@ public sealed record DailyCostsResponse(DateOnly From, DateOnly To, IReadOnlyLis
 /// <summary>
 /// Reads the ledger for the API. Every report is a fixed number of SQL commands whatever the number of
 /// sessions (a session: its row and its current lines; totals and days: one grouped query each).
-/// Sessions count on the UTC day they ended.
+/// Sessions count on the UTC day they ended (<see cref="SessionLedger.EndedOn"/>).
 /// </summary>
 public sealed class CostReports(CostsDbContext db, CostModel model)
 {
@@ -231,28 +226,25 @@ public sealed class CostReports(CostsDbContext db, CostModel model)
 
     public async Task<DailyCostsResponse> DailyAsync(CostPeriod period, CostViewer viewer, CancellationToken cancellationToken)
     {
-        var start = period.Start;
-        var end = period.End;
-        var seller = viewer.SellerId;
         // One grouped query; days without a session are filled in below.
-        var rows = await db.Database.SqlQuery<DailyRow>(
-                $"""
-                SELECT (ended_at AT TIME ZONE 'UTC')::date AS "Day", count(*)::int AS "Sessions",
-                       coalesce(sum(actual_total), 0) AS "Total", coalesce(sum(agora_only_total), 0) AS "AgoraOnly"
-                FROM session_costs
-                WHERE revision > 0 AND ended_at >= {start} AND ended_at < {end}
-                  AND ({seller}::text IS NULL OR seller_id = {seller})
-                GROUP BY 1
-                """)
+        var rows = await Written(period, viewer, channelId: null)
+            .GroupBy(s => s.EndedOn)
+            .Select(g => new
+            {
+                Day = g.Key!.Value,
+                Sessions = g.Count(),
+                Total = g.Sum(s => s.ActualTotal) ?? 0m,
+                AgoraOnly = g.Sum(s => s.AgoraOnlyTotal) ?? 0m,
+            })
             .ToDictionaryAsync(row => row.Day, cancellationToken);
 
         var days = new List<DailyCostRow>(period.Days);
         for (var day = period.From; day <= period.To; day = day.AddDays(1))
         {
-            var row = rows.GetValueOrDefault(day);
-            var total = row?.Total ?? 0m;
-            var agoraOnly = row?.AgoraOnly ?? 0m;
-            days.Add(new DailyCostRow(day, row?.Sessions ?? 0, total, agoraOnly, CostModel.Savings(total, agoraOnly) * 100m));
+            var found = rows.TryGetValue(day, out var row);
+            var total = found ? row!.Total : 0m;
+            var agoraOnly = found ? row!.AgoraOnly : 0m;
+            days.Add(new DailyCostRow(day, found ? row!.Sessions : 0, total, agoraOnly, CostModel.Savings(total, agoraOnly) * 100m));
         }
 
         return new DailyCostsResponse(period.From, period.To, days);
@@ -260,9 +252,8 @@ public sealed class CostReports(CostsDbContext db, CostModel model)
 
     private IQueryable<SessionLedger> Written(CostPeriod period, CostViewer viewer, Guid? channelId)
     {
-        var start = period.Start;
-        var end = period.End;
-        var query = db.Sessions.AsNoTracking().Where(s => s.Revision > 0 && s.EndedAt >= start && s.EndedAt < end);
+        var (from, to) = (period.From, period.To);
+        var query = db.Sessions.AsNoTracking().Where(s => s.Revision > 0 && s.EndedOn >= from && s.EndedOn <= to);
         if (viewer.SellerId is { } seller)
         {
             query = query.Where(s => s.SellerId == seller);
@@ -282,6 +273,4 @@ public sealed class CostReports(CostsDbContext db, CostModel model)
 
     private static readonly string[] ItemOrder =
         ["host", "recording", "media-push", "media-push-transcoding", "storage", "delivery", "audience"];
-
-    private sealed record DailyRow(DateOnly Day, int Sessions, decimal Total, decimal AgoraOnly);
 }

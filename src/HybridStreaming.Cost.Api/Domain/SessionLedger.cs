@@ -60,6 +60,9 @@ public sealed class SessionLedger : IHasIntegrationEvents
 
     public DateTimeOffset? EndedAt { get; private set; }
 
+    /// <summary>The UTC day the session ended: the day its cost counts on in the reports.</summary>
+    public DateOnly? EndedOn { get; private set; }
+
     public long? LiveSeconds { get; private set; }
 
     public decimal? RecordingMinutes { get; private set; }
@@ -205,6 +208,7 @@ public sealed class SessionLedger : IHasIntegrationEvents
         EndedMode = mode;
         LiveSeconds = Math.Max(0, liveSeconds);
         EndedAt = at;
+        EndedOn = DateOnly.FromDateTime(at.UtcDateTime);
         // Counted from when this service heard of the end, not from the event's time: after a backlog the
         // facts that travel behind it still get the whole deadline.
         if (Revision == 0)

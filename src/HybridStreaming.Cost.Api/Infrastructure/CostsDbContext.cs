@@ -59,9 +59,9 @@ internal sealed class SessionLedgerConfiguration : IEntityTypeConfiguration<Sess
         session.Ignore(s => s.MissingFacts);
         session.HasIndex(s => s.NextAttemptAt).HasFilter("next_attempt_at IS NOT NULL");
         // The summaries read written sessions by the day they ended, for a seller or a channel.
-        session.HasIndex(s => new { s.SellerId, s.EndedAt }).HasFilter("revision > 0");
-        session.HasIndex(s => new { s.ChannelId, s.EndedAt }).HasFilter("revision > 0");
-        session.HasIndex(s => s.EndedAt).HasFilter("revision > 0");
+        session.HasIndex(s => new { s.SellerId, s.EndedOn }).HasFilter("revision > 0");
+        session.HasIndex(s => new { s.ChannelId, s.EndedOn }).HasFilter("revision > 0");
+        session.HasIndex(s => s.EndedOn).HasFilter("revision > 0");
     }
 }
 

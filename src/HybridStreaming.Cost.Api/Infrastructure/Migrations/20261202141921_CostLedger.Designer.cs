@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace HybridStreaming.Cost.Api.Infrastructure.Migrations
 {
     [DbContext(typeof(CostsDbContext))]
-    [Migration("20261202140611_CostLedger")]
+    [Migration("20261202141921_CostLedger")]
     partial class CostLedger
     {
         /// <inheritdoc />
@@ -136,6 +136,10 @@ namespace HybridStreaming.Cost.Api.Infrastructure.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("ended_mode");
 
+                    b.Property<DateOnly?>("EndedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("ended_on");
+
                     b.Property<decimal?>("HlsViewerMinutes")
                         .HasColumnType("numeric")
                         .HasColumnName("hls_viewer_minutes");
@@ -250,20 +254,20 @@ namespace HybridStreaming.Cost.Api.Infrastructure.Migrations
                     b.HasKey("SessionId")
                         .HasName("pk_session_costs");
 
-                    b.HasIndex("EndedAt")
-                        .HasDatabaseName("ix_session_costs_ended_at")
+                    b.HasIndex("EndedOn")
+                        .HasDatabaseName("ix_session_costs_ended_on")
                         .HasFilter("revision > 0");
 
                     b.HasIndex("NextAttemptAt")
                         .HasDatabaseName("ix_session_costs_next_attempt_at")
                         .HasFilter("next_attempt_at IS NOT NULL");
 
-                    b.HasIndex("ChannelId", "EndedAt")
-                        .HasDatabaseName("ix_session_costs_channel_id_ended_at")
+                    b.HasIndex("ChannelId", "EndedOn")
+                        .HasDatabaseName("ix_session_costs_channel_id_ended_on")
                         .HasFilter("revision > 0");
 
-                    b.HasIndex("SellerId", "EndedAt")
-                        .HasDatabaseName("ix_session_costs_seller_id_ended_at")
+                    b.HasIndex("SellerId", "EndedOn")
+                        .HasDatabaseName("ix_session_costs_seller_id_ended_on")
                         .HasFilter("revision > 0");
 
                     b.ToTable("session_costs", (string)null);

@@ -48,6 +48,7 @@ namespace HybridStreaming.Cost.Api.Infrastructure.Migrations
                     start_requested_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     ended_mode = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
                     ended_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ended_on = table.Column<DateOnly>(type: "date", nullable: true),
                     live_seconds = table.Column<long>(type: "bigint", nullable: true),
                     recording_minutes = table.Column<decimal>(type: "numeric", nullable: true),
                     tier = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
@@ -83,15 +84,15 @@ namespace HybridStreaming.Cost.Api.Infrastructure.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "ix_session_costs_channel_id_ended_at",
+                name: "ix_session_costs_channel_id_ended_on",
                 table: "session_costs",
-                columns: new[] { "channel_id", "ended_at" },
+                columns: new[] { "channel_id", "ended_on" },
                 filter: "revision > 0");
 
             migrationBuilder.CreateIndex(
-                name: "ix_session_costs_ended_at",
+                name: "ix_session_costs_ended_on",
                 table: "session_costs",
-                column: "ended_at",
+                column: "ended_on",
                 filter: "revision > 0");
 
             migrationBuilder.CreateIndex(
@@ -101,9 +102,9 @@ namespace HybridStreaming.Cost.Api.Infrastructure.Migrations
                 filter: "next_attempt_at IS NOT NULL");
 
             migrationBuilder.CreateIndex(
-                name: "ix_session_costs_seller_id_ended_at",
+                name: "ix_session_costs_seller_id_ended_on",
                 table: "session_costs",
-                columns: new[] { "seller_id", "ended_at" },
+                columns: new[] { "seller_id", "ended_on" },
                 filter: "revision > 0");
 
             // Wakes the ledger processor when a fact sets or moves a session's deadline.
