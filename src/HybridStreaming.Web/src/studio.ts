@@ -8,11 +8,13 @@
 
 import './lib/boundary';
 import { AgoraPublisher } from './lib/agora';
-import { api, ApiError, type Channel, type ChannelStatus, type RtcToken, type TokenGrant } from './lib/api';
+import { api, ApiError, type Channel, type ChannelStatus, type RtcToken } from './lib/api';
 import { pageConfig } from './lib/config';
 import { byId, h, show } from './lib/dom';
+import { fieldErrors } from './lib/forms';
 import { HlsPlayer } from './lib/hls-player';
-import { account, signIn, signOut, type Account } from './lib/identity';
+import { account, signOut, type Account } from './lib/identity';
+import { offerSignIn, wireSignIn } from './lib/sign-in';
 
 const config = pageConfig();
 const root = byId('studio');
@@ -57,25 +59,6 @@ function clearProblem(): void {
   problem.textContent = '';
 }
 
-/** Shows a ProblemDetails' field errors next to the form's fields; returns whether there were any. */
-function fieldErrors(form: HTMLFormElement, error: unknown): boolean {
-  for (const slot of form.querySelectorAll<HTMLElement>('.field-error')) {
-    slot.textContent = '';
-  }
-  if (!(error instanceof ApiError) || Object.keys(error.errors).length === 0) {
-    return false;
-  }
-  let shown = false;
-  for (const [field, messages] of Object.entries(error.errors)) {
-    const slot = form.querySelector<HTMLElement>(`.field-error[data-for="${CSS.escape(field.charAt(0).toLowerCase() + field.slice(1))}"]`);
-    if (slot) {
-      slot.textContent = messages.join(' ');
-      shown = true;
-    }
-  }
-  return shown;
-}
-
 // ---- sign-in -----------------------------------------------------------------------------------------
 
 function start(): void {
@@ -86,54 +69,13 @@ function start(): void {
   byId('workspace').hidden = !me;
   root.dataset.state = me ? 'signed-in' : 'signed-out';
   if (!me) {
-    byId('dev-sign-in').hidden = !config.devSignIn;
-    byId('token-sign-in').hidden = config.devSignIn;
-    (config.devSignIn ? byId<HTMLInputElement>('dev-user') : byId<HTMLTextAreaElement>('token-input')).focus();
+    offerSignIn(config);
     return;
   }
   void loadChannels();
 }
 
-byId<HTMLFormElement>('dev-sign-in').addEventListener('submit', async event => {
-  event.preventDefault();
-  const form = event.currentTarget as HTMLFormElement;
-  const data = new FormData(form);
-  const userId = String(data.get('userId') ?? '').trim();
-  const role = String(data.get('role') ?? 'seller');
-  try {
-    const grant = await api<TokenGrant>('POST', '/api/dev/token', { body: { userId, role } });
-    signIn({ accessToken: grant.accessToken, expiresAt: grant.expiresAt, userId, role });
-    start();
-  } catch (error) {
-    if (!fieldErrors(form, error)) {
-      form.querySelector<HTMLElement>('.field-error[data-for="userId"]')!.textContent = error instanceof Error ? error.message : String(error);
-    }
-  }
-});
-
-byId<HTMLFormElement>('token-sign-in').addEventListener('submit', event => {
-  event.preventDefault();
-  const form = event.currentTarget as HTMLFormElement;
-  const token = String(new FormData(form).get('token') ?? '').trim();
-  const claims = decodeClaims(token);
-  const slot = form.querySelector<HTMLElement>('.field-error[data-for="token"]')!;
-  if (!claims?.sub || !claims.exp) {
-    slot.textContent = 'That is not an access token (a JWT with sub and exp).';
-    return;
-  }
-  // The gateway verifies the token on every call; this only reads who it names.
-  signIn({ accessToken: token, expiresAt: new Date(claims.exp * 1000).toISOString(), userId: claims.sub, role: String(claims.role ?? '') });
-  start();
-});
-
-function decodeClaims(token: string): { sub?: string; exp?: number; role?: unknown } | null {
-  try {
-    const payload = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
-    return JSON.parse(atob(payload)) as { sub?: string; exp?: number; role?: unknown };
-  } catch {
-    return null;
-  }
-}
+wireSignIn(start);
 
 /** Signing out (or a refused token) ends the seller's media and the preview too. */
 async function leaveStudio(): Promise<void> {
