@@ -23,3 +23,11 @@ export function fieldErrors(form: HTMLFormElement, error: unknown): boolean {
   return shown;
 }
 
+/** An error as one line for a person: a ProblemDetails' field messages when it has them, else its detail or title. */
+export function problemText(error: unknown): string {
+  if (error instanceof ApiError) {
+    const messages = Object.values(error.errors).flat();
+    return messages.length > 0 ? messages.join(' ') : error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
