@@ -21,7 +21,8 @@ public sealed record PageConfig(string? PlaybackOrigin, bool DevSignIn, string S
 /// the project; in the container next to the assembly):
 /// <list type="bullet">
 /// <item><c>GET /</c> the channel list, <c>GET /watch/{channelId}</c> the buyer's player, <c>GET /studio</c> the
-/// seller's studio: read once at start-up, with <c>&lt;!--hs:head--&gt;</c> replaced by a preconnect to the
+/// seller's studio, <c>GET /costs</c> what streams cost (sellers and admins; its data comes from
+/// <c>/api/costs/**</c> with the signed-in account's token): read once at start-up, with <c>&lt;!--hs:head--&gt;</c> replaced by a preconnect to the
 /// playback origin and the <see cref="PageConfig"/> as JSON in a non-executed script element (so no
 /// Content-Security-Policy nonce is needed), compressed in memory;</item>
 /// <item><c>GET /assets/**</c> the scripts, styles, source maps and the lazily loaded chunks, from disk, with
@@ -65,11 +66,13 @@ internal static class WebPages
         var index = Page.Load(webRoot, "index.html", config, loadedAt);
         var watch = Page.Load(webRoot, "watch.html", config, loadedAt);
         var studio = Page.Load(webRoot, "studio.html", config, loadedAt);
+        var costs = Page.Load(webRoot, "costs.html", config, loadedAt);
         var files = app.Environment.WebRootFileProvider;
 
         Configure(app.MapMethods("/", GetAndHead, context => index.ServeAsync(context)));
         Configure(app.MapMethods("/watch/{channelId:guid}", GetAndHead, context => watch.ServeAsync(context)));
         Configure(app.MapMethods("/studio", GetAndHead, context => studio.ServeAsync(context)));
+        Configure(app.MapMethods("/costs", GetAndHead, context => costs.ServeAsync(context)));
         Configure(app.MapMethods($"/{AssetsFolder}/{{**path}}", GetAndHead, context => ServeAssetAsync(context, files)));
         return app;
     }

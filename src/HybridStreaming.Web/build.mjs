@@ -1,4 +1,4 @@
-// Builds the pages into the gateway's web root: the three HTML pages, one ES module per page and the
+// Builds the pages into the gateway's web root: the four HTML pages, one ES module per page and the
 // chunks they import lazily (hls.js, the Agora Web SDK), minified, with source maps. Every script is
 // served from our own origin. Scripts and styles get precompressed siblings (.br, .gz) that the gateway
 // serves by the request's Accept-Encoding, so it never compresses per request (the Agora chunk is
@@ -18,7 +18,7 @@ await rm(out, { recursive: true, force: true });
 await mkdir(path.join(out, 'assets'), { recursive: true });
 
 const result = await build({
-  entryPoints: ['index', 'watch', 'studio'].map(page => path.join(here, 'src', `${page}.ts`)),
+  entryPoints: ['index', 'watch', 'studio', 'costs'].map(page => path.join(here, 'src', `${page}.ts`)),
   bundle: true,
   splitting: true,
   format: 'esm',

@@ -30,6 +30,7 @@ public sealed partial class WebPagesTests
         { "/", "index" },
         { $"/watch/{ChannelId}", "watch" },
         { "/studio", "studio" },
+        { "/costs", "costs" },
     };
 
     [Theory]
@@ -134,7 +135,9 @@ public sealed partial class WebPagesTests
 
     [Theory]
     [InlineData("/studio")]
+    [InlineData("/costs")]
     [InlineData("/assets/studio.js")]
+    [InlineData("/assets/costs.js")]
     [InlineData("chunk")]
     public async Task A_request_with_the_etag_or_a_later_date_is_a_304_without_a_body(string path)
     {
@@ -221,6 +224,8 @@ public sealed partial class WebPagesTests
     [InlineData("/watch")]
     [InlineData("/index.html")]
     [InlineData("/studio/more")]
+    [InlineData("/costs/more")]
+    [InlineData("/costs.html")]
     [InlineData("/assets/missing.js")]
     [InlineData("/assets/watch.js.br")]
     [InlineData("/assets/chunks")]
@@ -261,7 +266,7 @@ public sealed partial class WebPagesTests
         var withoutPlaceholder = Directory.CreateTempSubdirectory("hs-webroot-");
         try
         {
-            foreach (var page in new[] { "index.html", "watch.html", "studio.html" })
+            foreach (var page in new[] { "index.html", "watch.html", "studio.html", "costs.html" })
             {
                 File.WriteAllText(Path.Combine(withoutPlaceholder.FullName, page), "<!doctype html><head></head>");
             }

@@ -8,11 +8,14 @@
 
 import './lib/boundary';
 import { AgoraPublisher } from './lib/agora';
-import { api, ApiError, type Channel, type ChannelStatus, type RtcToken, type TokenGrant } from './lib/api';
+import { api, ApiError, type Channel, type ChannelStatus, type RtcToken } from './lib/api';
 import { pageConfig } from './lib/config';
-import { byId, h, show } from './lib/dom';
+import { money, minutesText, percentText, raw, savingsWords, type CostEstimate, type SessionCost } from './lib/costs';
+import { byId, h, show, viewersText } from './lib/dom';
+import { fieldErrors } from './lib/forms';
 import { HlsPlayer } from './lib/hls-player';
-import { account, signIn, signOut, type Account } from './lib/identity';
+import { account, signOut, type Account } from './lib/identity';
+import { offerSignIn, wireSignIn } from './lib/sign-in';
 
 const config = pageConfig();
 const root = byId('studio');
@@ -57,25 +60,6 @@ function clearProblem(): void {
   problem.textContent = '';
 }
 
-/** Shows a ProblemDetails' field errors next to the form's fields; returns whether there were any. */
-function fieldErrors(form: HTMLFormElement, error: unknown): boolean {
-  for (const slot of form.querySelectorAll<HTMLElement>('.field-error')) {
-    slot.textContent = '';
-  }
-  if (!(error instanceof ApiError) || Object.keys(error.errors).length === 0) {
-    return false;
-  }
-  let shown = false;
-  for (const [field, messages] of Object.entries(error.errors)) {
-    const slot = form.querySelector<HTMLElement>(`.field-error[data-for="${CSS.escape(field.charAt(0).toLowerCase() + field.slice(1))}"]`);
-    if (slot) {
-      slot.textContent = messages.join(' ');
-      shown = true;
-    }
-  }
-  return shown;
-}
-
 // ---- sign-in -----------------------------------------------------------------------------------------
 
 function start(): void {
@@ -86,54 +70,13 @@ function start(): void {
   byId('workspace').hidden = !me;
   root.dataset.state = me ? 'signed-in' : 'signed-out';
   if (!me) {
-    byId('dev-sign-in').hidden = !config.devSignIn;
-    byId('token-sign-in').hidden = config.devSignIn;
-    (config.devSignIn ? byId<HTMLInputElement>('dev-user') : byId<HTMLTextAreaElement>('token-input')).focus();
+    offerSignIn(config);
     return;
   }
   void loadChannels();
 }
 
-byId<HTMLFormElement>('dev-sign-in').addEventListener('submit', async event => {
-  event.preventDefault();
-  const form = event.currentTarget as HTMLFormElement;
-  const data = new FormData(form);
-  const userId = String(data.get('userId') ?? '').trim();
-  const role = String(data.get('role') ?? 'seller');
-  try {
-    const grant = await api<TokenGrant>('POST', '/api/dev/token', { body: { userId, role } });
-    signIn({ accessToken: grant.accessToken, expiresAt: grant.expiresAt, userId, role });
-    start();
-  } catch (error) {
-    if (!fieldErrors(form, error)) {
-      form.querySelector<HTMLElement>('.field-error[data-for="userId"]')!.textContent = error instanceof Error ? error.message : String(error);
-    }
-  }
-});
-
-byId<HTMLFormElement>('token-sign-in').addEventListener('submit', event => {
-  event.preventDefault();
-  const form = event.currentTarget as HTMLFormElement;
-  const token = String(new FormData(form).get('token') ?? '').trim();
-  const claims = decodeClaims(token);
-  const slot = form.querySelector<HTMLElement>('.field-error[data-for="token"]')!;
-  if (!claims?.sub || !claims.exp) {
-    slot.textContent = 'That is not an access token (a JWT with sub and exp).';
-    return;
-  }
-  // The gateway verifies the token on every call; this only reads who it names.
-  signIn({ accessToken: token, expiresAt: new Date(claims.exp * 1000).toISOString(), userId: claims.sub, role: String(claims.role ?? '') });
-  start();
-});
-
-function decodeClaims(token: string): { sub?: string; exp?: number; role?: unknown } | null {
-  try {
-    const payload = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
-    return JSON.parse(atob(payload)) as { sub?: string; exp?: number; role?: unknown };
-  } catch {
-    return null;
-  }
-}
+wireSignIn(start);
 
 /** Signing out (or a refused token) ends the seller's media and the preview too. */
 async function leaveStudio(): Promise<void> {
@@ -182,6 +125,9 @@ function select(channel: Channel | null): void {
   selected = channel;
   panel.hidden = !channel;
   renderChannels();
+  if (changed) {
+    resetCost();
+  }
   if (!channel) {
     stopPolling();
     return;
@@ -326,6 +272,7 @@ async function poll(): Promise<void> {
     }
     status = answer;
     renderStatus();
+    followCost(answer);
     // The channel's LIVE badge in the list follows the session too.
     const liveNow = answer.state === 'live';
     if (liveNow !== (channel.live?.state === 'live')) {
@@ -414,6 +361,201 @@ function component(value: ChannelStatus['recording'] | undefined): string {
 function stopPreview(): void {
   previewPlayer?.player.destroy();
   previewPlayer = null;
+}
+
+// ---- what the stream costs -------------------------------------------------------------------------------
+// While the session is live: an estimate from GET /api/costs/estimate every 15 s, for the viewers now and
+// the minutes since it went live, at HD list prices. Once it has ended: what it cost, from the Cost API's
+// ledger (GET /api/costs/sessions/{id}), which is written once every usage fact has arrived (complete) or
+// at a deadline without some of them (provisional). Nothing here ever interrupts the studio: a failed call
+// shows as "unavailable" in the meter and nowhere else.
+
+const meter = byId('cost-meter');
+const estimateEverySeconds = 15;
+/** Ask the ledger every 2 s for the first minute after the end, then every 10 s, for at most 15 min. */
+const ledgerFastMs = 2_000;
+const ledgerSlowMs = 10_000;
+const ledgerFastForMs = 60_000;
+const ledgerGiveUpMs = 15 * 60_000;
+
+/** The live session the meter estimates. */
+let estimating: string | null = null;
+let estimateTimer: ReturnType<typeof setTimeout> | undefined;
+/** The ended session whose cost the meter shows (or waits for), and since when. */
+let costOf: string | null = null;
+let costSince = 0;
+let costTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Follows the session the status names: estimates while it is live, its cost once it has ended. */
+function followCost(current: ChannelStatus | null): void {
+  const sessionId = current?.sessionId ?? null;
+  if (!current || !sessionId || current.state === 'starting') {
+    // No session, or a new one coming up: the last session's figures go.
+    resetCost();
+    return;
+  }
+  if (current.state === 'live') {
+    if (estimating !== sessionId) {
+      resetCost();
+      estimating = sessionId;
+      void estimate(sessionId);
+    }
+    return;
+  }
+  stopEstimates();
+  // Ended, or failed after it had gone live (both are priced); 'stopping' keeps the last estimate.
+  const over = current.state === 'ended' || (current.state === 'failed' && current.liveAt !== null);
+  if (over && costOf !== sessionId) {
+    costOf = sessionId;
+    costSince = Date.now();
+    renderCostWaiting();
+    void sessionCost(sessionId);
+  }
+}
+
+function stopEstimates(): void {
+  estimating = null;
+  clearTimeout(estimateTimer);
+}
+
+function resetCost(): void {
+  stopEstimates();
+  costOf = null;
+  clearTimeout(costTimer);
+  meter.hidden = true;
+  meter.dataset.state = 'none';
+  show(meter);
+}
+
+async function estimate(sessionId: string): Promise<void> {
+  const current = status;
+  if (estimating !== sessionId || !me || current?.sessionId !== sessionId || current.state !== 'live') {
+    return;
+  }
+  const mode = current.mode ?? 'hybrid';
+  const viewers = current.viewers?.current ?? 0;
+  const since = Date.parse(current.liveAt ?? current.startedAt ?? '');
+  const elapsed = Number.isFinite(since) ? (Date.now() - since) / 60_000 : 0;
+  const minutes = Math.round(Math.min(10_080, Math.max(0.1, elapsed)) * 1000) / 1000;
+  try {
+    const answer = await api<CostEstimate>('GET', `/api/costs/estimate?viewers=${viewers}&minutes=${minutes}&tier=hd`, { token: me.accessToken });
+    if (estimating === sessionId) {
+      renderEstimate(answer, mode, viewers, minutes);
+    }
+  } catch {
+    if (estimating === sessionId) {
+      renderEstimateUnavailable();
+    }
+  }
+  if (estimating === sessionId) {
+    clearTimeout(estimateTimer);
+    estimateTimer = setTimeout(() => void estimate(sessionId), estimateEverySeconds * 1000);
+  }
+}
+
+function renderEstimate(answer: CostEstimate, mode: ChannelStatus['mode'], viewers: number, minutes: number): void {
+  const hybrid = mode !== 'agora-only';
+  const figure = hybrid ? answer.hybrid.total : answer.agoraOnly.total;
+  const other = hybrid ? answer.agoraOnly.total : answer.hybrid.total;
+  meter.hidden = false;
+  meter.dataset.state = 'estimate';
+  show(meter,
+    h('h3', {}, 'Cost so far'),
+    h('p', { class: 'cost-figure' },
+      h('span', { id: 'cost-estimate', class: 'amount', 'data-amount': raw(figure) }, money(figure)),
+      h('span', { class: 'muted' }, hybrid ? ' hybrid' : ' agora-only')),
+    h('p', { class: 'cost-other' },
+      hybrid ? 'Agora-only would cost ' : 'Hybrid would cost ',
+      h('span', { id: 'cost-estimate-other', class: 'amount', 'data-amount': raw(other) }, money(other)),
+      ' · ',
+      h('span', { id: 'cost-estimate-savings', 'data-percent': raw(answer.savingsPercent) }, savingsWords(answer.savingsPercent, !hybrid))),
+    h('p', { id: 'cost-estimate-basis', class: 'muted' },
+      `Estimate at HD list prices, ${viewersText(viewers)} for ${minutesText(minutes)}.`));
+}
+
+function renderEstimateUnavailable(): void {
+  meter.hidden = false;
+  meter.dataset.state = 'unavailable';
+  show(meter, h('h3', {}, 'Cost so far'), h('p', { class: 'muted' }, 'Estimate unavailable.'));
+}
+
+async function sessionCost(sessionId: string): Promise<void> {
+  if (costOf !== sessionId || !me) {
+    return;
+  }
+  let keepAsking = true;
+  try {
+    const cost = await api<SessionCost>('GET', `/api/costs/sessions/${encodeURIComponent(sessionId)}`, { token: me.accessToken });
+    if (costOf !== sessionId) {
+      return;
+    }
+    if (cost.status === 'complete' || cost.status === 'provisional') {
+      renderSessionCost(cost);
+      // A provisional ledger is revised when the missing facts arrive late.
+      keepAsking = cost.status === 'provisional';
+    }
+  } catch (error) {
+    if (costOf !== sessionId) {
+      return;
+    }
+    // 404: the Cost API has not heard of the session yet. A refusal will not change by asking again.
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+      renderCostUnavailable();
+      keepAsking = false;
+    }
+  }
+  const waited = Date.now() - costSince;
+  if (!keepAsking) {
+    return;
+  }
+  if (waited >= ledgerGiveUpMs) {
+    if (meter.dataset.state === 'waiting') {
+      renderCostUnavailable();
+    }
+    return;
+  }
+  clearTimeout(costTimer);
+  costTimer = setTimeout(() => void sessionCost(sessionId), waited < ledgerFastForMs ? ledgerFastMs : ledgerSlowMs);
+}
+
+function renderCostWaiting(): void {
+  meter.hidden = false;
+  meter.dataset.state = 'waiting';
+  show(meter,
+    h('h3', {}, 'What this stream cost'),
+    h('p', { id: 'session-cost-waiting', class: 'muted', role: 'status' }, 'Working out what this stream cost…'));
+}
+
+function renderCostUnavailable(): void {
+  meter.hidden = false;
+  meter.dataset.state = 'unavailable';
+  show(meter,
+    h('h3', {}, 'What this stream cost'),
+    h('p', { class: 'muted' }, 'The cost of this stream is not available yet. ', h('a', { href: '/costs' }, 'See all costs'), ' later.'));
+}
+
+function renderSessionCost(cost: SessionCost): void {
+  const total = cost.actual?.total ?? null;
+  meter.hidden = false;
+  meter.dataset.state = 'final';
+  show(meter,
+    h('h3', {}, 'What this stream cost'),
+    h('div', { id: 'session-cost', class: 'session-cost', 'data-status': cost.status, 'data-session-id': cost.sessionId, role: 'status' },
+      h('p', { class: 'cost-figure' },
+        h('span', { id: 'session-cost-total', class: 'amount', 'data-amount': raw(total) }, money(total)),
+        h('span', { class: 'muted' }, ` ${cost.mode}, ${minutesText(cost.usage.sellerMinutes)}, peak ${viewersText(cost.usage.peakViewers)}`)),
+      h('dl', { class: 'cost-compare' },
+        h('dt', {}, 'Hybrid'),
+        h('dd', { id: 'session-cost-hybrid', class: 'amount', 'data-amount': raw(cost.hybridTotal) }, money(cost.hybridTotal)),
+        h('dt', {}, 'Agora-only'),
+        h('dd', { id: 'session-cost-agora-only', class: 'amount', 'data-amount': raw(cost.agoraOnlyTotal) }, money(cost.agoraOnlyTotal)),
+        h('dt', {}, 'Saved by hybrid'),
+        h('dd', { id: 'session-cost-savings', 'data-percent': raw(cost.savingsPercent) }, percentText(cost.savingsPercent))),
+      cost.status === 'provisional'
+        ? h('p', { id: 'session-cost-note', class: 'note' },
+            `Provisional: written at the deadline before ${cost.unconfirmed.length > 0 ? `these facts arrived: ${cost.unconfirmed.join(', ')}` : 'every usage fact arrived'}. It is revised when they do.`)
+        : null,
+      h('p', { class: 'muted' }, 'At list prices. ', h('a', { href: '/costs' }, 'All costs'))));
 }
 
 start();

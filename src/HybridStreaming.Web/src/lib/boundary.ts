@@ -3,7 +3,7 @@
 // Agora SDK handle and report theirs through events) and in browser extensions are left alone.
 import { h } from './dom';
 
-const ours = /\/assets\/(index|watch|studio)\.js|\/assets\/chunks\/chunk-[^/]+\.js/;
+const ours = /\/assets\/(index|watch|studio|costs)\.js|\/assets\/chunks\/chunk-[^/]+\.js/;
 
 function report(): void {
   if (document.getElementById('page-error')) {

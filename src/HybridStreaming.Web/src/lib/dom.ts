@@ -43,3 +43,17 @@ export function viewersText(count: number | null | undefined): string {
   }
   return `${count.toLocaleString('en-US')} ${count === 1 ? 'viewer' : 'viewers'}`;
 }
+
+const svgNamespace = 'http://www.w3.org/2000/svg';
+
+/** Creates an SVG element (createElementNS); attributes are set as they are, text children as text nodes. */
+export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Record<string, string | number | null | undefined> = {}, ...children: Child[]): SVGElementTagNameMap[K] {
+  const element = document.createElementNS(svgNamespace, tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value !== null && value !== undefined) {
+      element.setAttribute(name, String(value));
+    }
+  }
+  element.append(...children.filter((child): child is Node | string => child !== null && child !== undefined && child !== false));
+  return element;
+}
