@@ -234,11 +234,12 @@ public sealed class CostReports(CostsDbContext db, CostModel model)
         var start = period.Start;
         var end = period.End;
         var seller = viewer.SellerId;
-        // One grouped query; days without a session are filled in below.
+        // One grouped query; days without a session are filled in below. The columns carry the names
+        // the context's snake_case convention gives DailyRow's properties (agora_only, not "AgoraOnly").
         var rows = await db.Database.SqlQuery<DailyRow>(
                 $"""
-                SELECT (ended_at AT TIME ZONE 'UTC')::date AS "Day", count(*)::int AS "Sessions",
-                       coalesce(sum(actual_total), 0) AS "Total", coalesce(sum(agora_only_total), 0) AS "AgoraOnly"
+                SELECT (ended_at AT TIME ZONE 'UTC')::date AS day, count(*)::int AS sessions,
+                       coalesce(sum(actual_total), 0) AS total, coalesce(sum(agora_only_total), 0) AS agora_only
                 FROM session_costs
                 WHERE revision > 0 AND ended_at >= {start} AND ended_at < {end}
                   AND ({seller}::text IS NULL OR seller_id = {seller})
