@@ -1,0 +1,4 @@
+using HybridStreaming.Testing;
+using Xunit;
+
+[assembly: AssemblyFixture(typeof(TestInfrastructure))]
