@@ -13,6 +13,7 @@ public sealed class StreamSessionTests
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
+    private const int MaxSwitches = 4;
     private readonly Channel _channel = Channel.Create("seller-1", "Spring sale", "", T0);
 
     private StreamSession Start(StreamMode mode = StreamMode.Hybrid, string? reason = null)
@@ -27,7 +28,7 @@ public sealed class StreamSessionTests
         session.OnRecordingStarted("res", "sid", T0.AddSeconds(1));
         if (mode == StreamMode.Hybrid)
         {
-            session.OnRelayStarted("input", "http://cdn/input/manifest/video.m3u8", T0.AddSeconds(2));
+            session.OnRelayStarted("input", "http://cdn/input/manifest/video.m3u8", T0.AddSeconds(2), MaxSwitches);
         }
 
         session.ClearPendingEvents();
@@ -55,7 +56,7 @@ public sealed class StreamSessionTests
 
         session.OnRecordingStarted("res", "sid", T0.AddSeconds(1)).Applied.Should().BeTrue();
         session.State.Should().Be(SessionState.Starting, "the relay has not started yet");
-        session.OnRelayStarted("input", "http://cdn/input/manifest/video.m3u8", T0.AddSeconds(3)).Applied.Should().BeTrue();
+        session.OnRelayStarted("input", "http://cdn/input/manifest/video.m3u8", T0.AddSeconds(3), MaxSwitches).Applied.Should().BeTrue();
 
         session.State.Should().Be(SessionState.Live);
         session.Mode.Should().Be(StreamMode.Hybrid);
@@ -105,20 +106,6 @@ public sealed class StreamSessionTests
         session.Mode.Should().Be(StreamMode.AgoraOnly);
         session.Reason.Should().Contain("did not start within 20 s");
         session.Recording.Should().Be(RecordingState.Failed);
-    }
-
-    [Fact]
-    public void A_relay_that_starts_after_the_fallback_is_ignored_but_remembered_for_teardown()
-    {
-        var session = Start();
-        session.OnStartDeadlinePassed(T0.AddSeconds(21));
-
-        var late = session.OnRelayStarted("input", "http://cdn/x.m3u8", T0.AddSeconds(25));
-
-        late.Applied.Should().BeFalse();
-        session.Mode.Should().Be(StreamMode.AgoraOnly);
-        session.HlsPlaybackUrl.Should().BeNull();
-        session.LiveInputUid.Should().Be("input");
     }
 
     [Fact]
@@ -240,9 +227,10 @@ public sealed class StreamSessionTests
 
         session.OnRelayInputDisconnected("disconnected", T0.AddMinutes(1)).Applied.Should().BeTrue();
         session.Relay.Should().Be(RelayState.Disconnected);
-        session.PendingEvents.Should().ContainSingle().Which.Should().BeOfType<RelayInputDisconnected>().Which.LiveInputUid.Should().Be("input");
+        session.PendingEvents.OfType<RelayInputDisconnected>().Should().ContainSingle().Which.LiveInputUid.Should().Be("input");
 
-        session.OnRelayInputConnected().Applied.Should().BeTrue();
+        session.OnRelayInputConnected(T0.AddMinutes(2), MaxSwitches).Applied.Should().BeTrue();
         session.Relay.Should().Be(RelayState.Live);
+        session.Mode.Should().Be(StreamMode.Hybrid);
     }
 }

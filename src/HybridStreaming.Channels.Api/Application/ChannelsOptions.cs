@@ -4,7 +4,7 @@ namespace HybridStreaming.Channels.Api.Application;
 
 /// <summary>
 /// Deadlines and the hybrid rollout, from the flat configuration names of architecture §8.4
-/// (<c>RELAY_START_DEADLINE_SECONDS</c>, <c>STOP_DEADLINE_SECONDS</c>, <c>SELLER_GRACE_SECONDS</c>,
+/// (<c>RELAY_START_DEADLINE_SECONDS</c>, <c>STOP_DEADLINE_SECONDS</c>, <c>SELLER_GRACE_SECONDS</c>, <c>HYBRID_MAX_MODE_SWITCHES</c>,
 /// <c>HYBRID_ENABLED</c>, <c>HYBRID_ROLLOUT_PERCENT</c>, <c>HYBRID_ALLOW_CHANNELS</c>, <c>HYBRID_DENY_CHANNELS</c>),
 /// and viewer presence (<c>VIEWER_HEARTBEAT_SECONDS</c>, <c>VIEWER_PRESENCE_WINDOW_SECONDS</c>).
 /// </summary>
@@ -28,6 +28,13 @@ public sealed class ChannelsOptions
     /// <summary>A viewer counts as watching while their last heartbeat is at most this old.</summary>
     public TimeSpan PresenceWindow { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How often a session's buyers may be moved between HLS and Agora (<c>HYBRID_MAX_MODE_SWITCHES</c>):
+    /// past it a session that fell back stays on Agora even when its relay comes up. A failing CDN path
+    /// always moves buyers to Agora.
+    /// </summary>
+    public int MaxModeSwitches { get; init; } = 4;
+
     public HybridRolloutPolicy Rollout { get; init; } = new(true, 100, new HashSet<Guid>(), new HashSet<Guid>());
 
     public static ChannelsOptions From(IConfiguration configuration)
@@ -42,6 +49,7 @@ public sealed class ChannelsOptions
             RtcTokenLifetime = Seconds(configuration, "RTC_TOKEN_LIFETIME_SECONDS", 7200, problems),
             ViewerHeartbeat = Seconds(configuration, "VIEWER_HEARTBEAT_SECONDS", 10, problems),
             PresenceWindow = Seconds(configuration, "VIEWER_PRESENCE_WINDOW_SECONDS", 30, problems),
+            MaxModeSwitches = Number(configuration, "HYBRID_MAX_MODE_SWITCHES", 4, 0, 100, problems),
             Rollout = new HybridRolloutPolicy(
                 Flag(configuration, "HYBRID_ENABLED", true, problems),
                 Number(configuration, "HYBRID_ROLLOUT_PERCENT", 100, 0, 100, problems),

@@ -29,11 +29,12 @@ public sealed class RecordingStoppedConsumer(SessionStore sessions) : IConsumer<
             (session, now) => session.OnRecordingStopped(context.Message.Minutes, context.Message.Files.Length, now), context.CancellationToken);
 }
 
-public sealed class RelayStartedConsumer(SessionStore sessions) : IConsumer<RelayStarted>
+public sealed class RelayStartedConsumer(SessionStore sessions, ChannelsOptions options) : IConsumer<RelayStarted>
 {
     public Task Consume(ConsumeContext<RelayStarted> context) =>
         sessions.ApplyAsync(context.Message.SessionId, nameof(RelayStarted),
-            (session, now) => session.OnRelayStarted(context.Message.LiveInputUid, context.Message.HlsPlaybackUrl, now), context.CancellationToken);
+            (session, now) => session.OnRelayStarted(context.Message.LiveInputUid, context.Message.HlsPlaybackUrl, now, options.MaxModeSwitches),
+            context.CancellationToken);
 }
 
 public sealed class RelayFailedConsumer(SessionStore sessions) : IConsumer<RelayFailed>

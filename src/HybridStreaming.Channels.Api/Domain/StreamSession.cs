@@ -33,6 +33,9 @@ public enum RelayState
     Stopped,
 }
 
+/// <summary>One entry of a session's mode history: the mode buyers were moved to, when and why.</summary>
+public sealed record ModeChange(DateTimeOffset At, StreamMode Mode, string Reason);
+
 /// <summary>What a transition driven by an event did: applied, or ignored with the reason (out of order, duplicate, too late).</summary>
 public readonly record struct Transition(bool Applied, string? IgnoredBecause = null)
 {
@@ -85,7 +88,20 @@ public sealed class StreamSession : IHasIntegrationEvents
 
     public string? StopReason { get; private set; }
 
+    /// <summary>Where buyers play HLS from: the relay's URL while the session is hybrid, null while it is agora-only.</summary>
     public string? HlsPlaybackUrl { get; private set; }
+
+    /// <summary>The relay's HLS URL once it started, kept while buyers are on Agora so they can move back.</summary>
+    public string? RelayHlsUrl { get; private set; }
+
+    /// <summary>
+    /// The modes buyers were served in, oldest first: the mode at go-live, then every switch. (Sessions
+    /// started before the history existed have none: null when read from the database.)
+    /// </summary>
+    public List<ModeChange> ModeHistory { get; private set; } = [];
+
+    /// <summary>How often buyers were moved between the paths (see <see cref="SwitchMode"/>).</summary>
+    public int ModeSwitches => Math.Max(0, (ModeHistory?.Count ?? 0) - 1);
 
     public string? LiveInputUid { get; private set; }
 
@@ -169,6 +185,7 @@ public sealed class StreamSession : IHasIntegrationEvents
             Reason = mode == StreamMode.AgoraOnly ? agoraOnlyReason : null,
             StartedAt = now,
             StartDeadline = now + startDeadline,
+            ModeHistory = [new ModeChange(now, mode, mode == StreamMode.Hybrid ? "Hybrid requested: buyers watch over HLS from the CDN." : agoraOnlyReason ?? "Agora-only requested.")],
         };
         session.Raise(new StreamStartRequested(session.Id, session.ChannelId, now, session.AgoraChannelName, sellerUid, mode, session.SellerId));
         return session;
@@ -203,33 +220,65 @@ public sealed class StreamSession : IHasIntegrationEvents
         return Transition.Done;
     }
 
-    public Transition OnRelayStarted(string liveInputUid, string hlsPlaybackUrl, DateTimeOffset now)
+    /// <summary>
+    /// The relay's live input is connected. While starting in hybrid, the session may go live. A session
+    /// that fell back to agora-only because of the CDN path (a relay failure or the start deadline; not the
+    /// rollout policy) returns to hybrid, unless it has switched <paramref name="maxModeSwitches"/> times.
+    /// </summary>
+    public Transition OnRelayStarted(string liveInputUid, string hlsPlaybackUrl, DateTimeOffset now, int maxModeSwitches)
     {
         LiveInputUid = liveInputUid;
-        if (State != SessionState.Starting || Mode != StreamMode.Hybrid)
+        if (State is not (SessionState.Starting or SessionState.Live))
         {
-            RelayDetail = $"the relay started after the session had moved on ({State}, {Mode}); it is torn down at stop";
+            RelayDetail = $"the relay started after the session had moved on ({State}); it is torn down at stop";
             return Transition.Ignored("relay started too late");
         }
 
-        Relay = RelayState.Live;
-        RelayDetail = null;
-        HlsPlaybackUrl = hlsPlaybackUrl;
-        TryGoLive(now);
-        return Transition.Done;
+        if (Mode == StreamMode.Hybrid)
+        {
+            if (Relay == RelayState.Live)
+            {
+                return Transition.Ignored("the relay is already live");
+            }
+
+            Relay = RelayState.Live;
+            RelayDetail = null;
+            RelayHlsUrl = hlsPlaybackUrl;
+            HlsPlaybackUrl = hlsPlaybackUrl;
+            TryGoLive(now);
+            return Transition.Done;
+        }
+
+        if (RequestedMode != StreamMode.Hybrid)
+        {
+            return Transition.Ignored("agora-only by the rollout policy: no relay was asked for");
+        }
+
+        RelayHlsUrl = hlsPlaybackUrl;
+        return ReturnToHybrid(
+            $"The CDN relay started {(now - StartedAt).TotalSeconds:0} s after go-live, after the fallback; buyers are moved back to HLS.",
+            "the relay started late", now, maxModeSwitches);
     }
 
+    /// <summary>The relay could not be set up: a hybrid session falls back to agora-only (while starting, or after it came up late).</summary>
     public Transition OnRelayFailed(string reason, DateTimeOffset now)
     {
-        if (State != SessionState.Starting || RequestedMode != StreamMode.Hybrid)
+        if (State is not (SessionState.Starting or SessionState.Live) || RequestedMode != StreamMode.Hybrid)
         {
             RelayDetail = reason;
             return Transition.Ignored($"relay failure reported while {State}");
         }
 
-        FallBackToAgoraOnly($"The CDN relay failed: {reason} Buyers are served from Agora.");
+        if (Mode == StreamMode.AgoraOnly || (State == SessionState.Live && Relay == RelayState.Live))
+        {
+            // Already on Agora (the worker gave up after the deadline), or a stale report from before the relay came up.
+            RelayDetail = reason;
+            return Transition.Ignored(Mode == StreamMode.AgoraOnly ? "already agora-only" : "the relay is live");
+        }
+
         Relay = RelayState.Failed;
         RelayDetail = reason;
+        SwitchMode(StreamMode.AgoraOnly, $"The CDN relay failed: {reason} Buyers are served from Agora.", now);
         TryGoLive(now);
         return Transition.Done;
     }
@@ -245,9 +294,9 @@ public sealed class StreamSession : IHasIntegrationEvents
         var waited = StartDeadline!.Value - StartedAt;
         if (Mode == StreamMode.Hybrid && Relay != RelayState.Live)
         {
-            FallBackToAgoraOnly($"The CDN relay did not start within {waited.TotalSeconds:0} s. Buyers are served from Agora.");
             Relay = RelayState.Failed;
-            RelayDetail = $"no confirmation within {waited.TotalSeconds:0} s";
+            RelayDetail = $"no confirmation within {waited.TotalSeconds:0} s (the relay keeps trying for a while; buyers move to HLS if it comes up)";
+            SwitchMode(StreamMode.AgoraOnly, $"The CDN relay did not start within {waited.TotalSeconds:0} s. Buyers are served from Agora.", now);
         }
 
         if (Recording == RecordingState.Starting)
@@ -407,6 +456,7 @@ public sealed class StreamSession : IHasIntegrationEvents
         return Transition.Done;
     }
 
+    /// <summary>The live input disconnected while buyers were on HLS: they fall back to Agora until it connects again.</summary>
     public Transition OnRelayInputDisconnected(string status, DateTimeOffset now)
     {
         if (Relay != RelayState.Live || State is not (SessionState.Live or SessionState.Starting))
@@ -417,10 +467,16 @@ public sealed class StreamSession : IHasIntegrationEvents
         Relay = RelayState.Disconnected;
         RelayDetail = $"the live input reported {status}";
         Raise(new RelayInputDisconnected(Id, ChannelId, now, LiveInputUid ?? "", status));
+        if (State == SessionState.Live && Mode == StreamMode.Hybrid)
+        {
+            SwitchMode(StreamMode.AgoraOnly, $"The CDN live input reported {status}. Buyers are served from Agora until it reconnects.", now);
+        }
+
         return Transition.Done;
     }
 
-    public Transition OnRelayInputConnected()
+    /// <summary>The live input connected again: buyers who fell back with it return to HLS (within the switch limit).</summary>
+    public Transition OnRelayInputConnected(DateTimeOffset now, int maxModeSwitches)
     {
         if (Relay != RelayState.Disconnected)
         {
@@ -429,6 +485,11 @@ public sealed class StreamSession : IHasIntegrationEvents
 
         Relay = RelayState.Live;
         RelayDetail = null;
+        if (State == SessionState.Live && Mode == StreamMode.AgoraOnly && RequestedMode == StreamMode.Hybrid && RelayHlsUrl is not null)
+        {
+            ReturnToHybrid("The CDN live input reconnected; buyers are moved back to HLS.", "the live input reconnected", now, maxModeSwitches);
+        }
+
         return Transition.Done;
     }
 
@@ -454,11 +515,34 @@ public sealed class StreamSession : IHasIntegrationEvents
         return Transition.Done;
     }
 
-    private void FallBackToAgoraOnly(string reason)
+    /// <summary>Back to hybrid on the relay's URL, unless the session has used up its switches (then it stays, saying so).</summary>
+    private Transition ReturnToHybrid(string reason, string what, DateTimeOffset now, int maxModeSwitches)
     {
-        Mode = StreamMode.AgoraOnly;
-        HlsPlaybackUrl = null;
-        Reason = reason;
+        Relay = RelayState.Live;
+        if (ModeSwitches >= maxModeSwitches)
+        {
+            RelayDetail = $"{what}, but the session has already switched between HLS and Agora {ModeSwitches} times "
+                + $"(HYBRID_MAX_MODE_SWITCHES = {maxModeSwitches}); buyers stay on Agora until the stop, and the relay is torn down then";
+            return Transition.Ignored("the session reached its mode switch limit");
+        }
+
+        RelayDetail = null;
+        SwitchMode(StreamMode.Hybrid, reason, now);
+        TryGoLive(now);
+        return Transition.Done;
+    }
+
+    /// <summary>
+    /// Moves buyers to <paramref name="mode"/>: the HLS URL they get, the reason the status shows, the mode
+    /// history, and <see cref="StreamModeChanged"/> for everyone else.
+    /// </summary>
+    private void SwitchMode(StreamMode mode, string reason, DateTimeOffset now)
+    {
+        Mode = mode;
+        HlsPlaybackUrl = mode == StreamMode.Hybrid ? RelayHlsUrl : null;
+        Reason = mode == StreamMode.AgoraOnly ? reason : null;
+        ModeHistory = [.. ModeHistory ?? [], new ModeChange(now, mode, reason)];
+        Raise(new StreamModeChanged(Id, ChannelId, now, mode, HlsPlaybackUrl, reason, ModeSwitches));
     }
 
     private void TryGoLive(DateTimeOffset now)

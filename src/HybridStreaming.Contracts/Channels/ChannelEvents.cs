@@ -20,6 +20,21 @@ public sealed record StreamWentLive(
     StreamMode Mode,
     string? HlsPlaybackUrl) : IIntegrationEvent;
 
+/// <summary>
+/// A session's buyers moved to the other path while it ran: to agora-only when the CDN path failed, back to
+/// hybrid when its relay came up after all. <paramref name="Switches"/> counts the session's switches so far.
+/// </summary>
+/// <param name="HlsPlaybackUrl">Where buyers play from now: the relay's HLS URL for hybrid, null for agora-only.</param>
+/// <param name="Reason">Why, in words an operator can act on.</param>
+public sealed record StreamModeChanged(
+    Guid SessionId,
+    Guid ChannelId,
+    DateTimeOffset OccurredAt,
+    StreamMode Mode,
+    string? HlsPlaybackUrl,
+    string Reason,
+    int Switches) : IIntegrationEvent;
+
 /// <summary>The session is stopping; the workers tear down whatever they started.</summary>
 /// <param name="Reason">seller, grace-expired, admin, …</param>
 public sealed record StreamStopRequested(

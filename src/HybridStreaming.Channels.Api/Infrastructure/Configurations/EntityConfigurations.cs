@@ -39,6 +39,13 @@ internal sealed class StreamSessionConfiguration : IEntityTypeConfiguration<Stre
         session.Property(s => s.RelayDetail).HasMaxLength(1000);
         session.Property(s => s.StopReason).HasMaxLength(64);
         session.Property(s => s.HlsPlaybackUrl).HasMaxLength(1024);
+        session.Property(s => s.RelayHlsUrl).HasMaxLength(1024);
+        session.OwnsMany(s => s.ModeHistory, history =>
+        {
+            history.ToJson();
+            history.Property(c => c.Mode).HasConversion<string>();
+        });
+        session.Ignore(s => s.ModeSwitches);
         session.Property(s => s.LiveInputUid).HasMaxLength(64);
         session.Property(s => s.RecordingResourceId).HasMaxLength(1024);
         session.Property(s => s.RecordingSid).HasMaxLength(128);

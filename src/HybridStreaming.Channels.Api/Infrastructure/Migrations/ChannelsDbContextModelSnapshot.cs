@@ -198,6 +198,11 @@ namespace HybridStreaming.Channels.Api.Infrastructure.Migrations
                         .HasColumnType("character varying(1000)")
                         .HasColumnName("relay_detail");
 
+                    b.Property<string>("RelayHlsUrl")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("relay_hls_url");
+
                     b.Property<decimal?>("RelayMinutes")
                         .HasPrecision(12, 3)
                         .HasColumnType("numeric(12,3)")
@@ -420,6 +425,36 @@ namespace HybridStreaming.Channels.Api.Infrastructure.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_stream_sessions_channels_channel_id");
+
+                    b.OwnsMany("HybridStreaming.Channels.Api.Domain.ModeChange", "ModeHistory", b1 =>
+                        {
+                            b1.Property<Guid>("StreamSessionId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<DateTimeOffset>("At");
+
+                            b1.Property<string>("Mode")
+                                .IsRequired();
+
+                            b1.Property<string>("Reason")
+                                .IsRequired();
+
+                            b1.HasKey("StreamSessionId", "__synthesizedOrdinal");
+
+                            b1.ToTable("stream_sessions");
+
+                            b1
+                                .ToJson("mode_history")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("StreamSessionId")
+                                .HasConstraintName("fk_stream_sessions_stream_sessions_stream_session_id");
+                        });
+
+                    b.Navigation("ModeHistory");
                 });
 #pragma warning restore 612, 618
         }

@@ -22,9 +22,10 @@ public sealed record ChannelStatus(
     DateTimeOffset? LiveAt,
     DateTimeOffset? EndedAt,
     string? Reason,
-    ViewerCounts? Viewers)
+    ViewerCounts? Viewers,
+    IReadOnlyList<ModeChange>? ModeHistory)
 {
-    public static ChannelStatus None(Guid channelId) => new(channelId, false, null, null, null, null, null, null, null, null, null, null, new ViewerCounts(0, 0));
+    public static ChannelStatus None(Guid channelId) => new(channelId, false, null, null, null, null, null, null, null, null, null, null, new ViewerCounts(0, 0), null);
 
     /// <param name="viewers">Live counts of an active session; null for an ended one (its reported peak is used) or when they cannot be read.</param>
     public static ChannelStatus Of(StreamSession session, ViewerCounts? viewers) => new(
@@ -40,7 +41,8 @@ public sealed record ChannelStatus(
         session.LiveAt,
         session.EndedAt,
         session.Reason ?? (session.StopReason is { } stop && !session.IsActive ? $"stopped: {stop}" : null),
-        session.IsActive ? viewers : new ViewerCounts(0, session.PeakViewers ?? 0));
+        session.IsActive ? viewers : new ViewerCounts(0, session.PeakViewers ?? 0),
+        session.ModeHistory);
 }
 
 /// <summary>Enum values as the API spells them: lower-case, kebab-case (<c>NotUsed</c> → <c>not-used</c>).</summary>

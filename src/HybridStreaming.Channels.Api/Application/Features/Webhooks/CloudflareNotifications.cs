@@ -18,7 +18,7 @@ public sealed record CloudflareLiveInputNotification(
     [property: JsonPropertyName("ts")] long Ts) : ICommand<Result<WebhookOutcome>>;
 
 /// <summary>The relay's live input connected, disconnected or errored: the session's relay state follows it.</summary>
-public sealed class CloudflareLiveInputNotificationHandler(ChannelsDbContext db, WebhookReceipts receipts, SessionStore sessions)
+public sealed class CloudflareLiveInputNotificationHandler(ChannelsDbContext db, WebhookReceipts receipts, SessionStore sessions, ChannelsOptions options)
     : ICommandHandler<CloudflareLiveInputNotification, Result<WebhookOutcome>>
 {
     public async ValueTask<Result<WebhookOutcome>> Handle(CloudflareLiveInputNotification notification, CancellationToken cancellationToken)
@@ -53,7 +53,7 @@ public sealed class CloudflareLiveInputNotificationHandler(ChannelsDbContext db,
             }
 
             var transition = await sessions.ApplyAsync(sessionId.Value, $"live input {status}", (session, now) => status == "connected"
-                ? session.OnRelayInputConnected()
+                ? session.OnRelayInputConnected(now, options.MaxModeSwitches)
                 : session.OnRelayInputDisconnected(status, now), ct);
             return transition is { Applied: true } ? "applied" : $"ignored: {transition?.IgnoredBecause}";
         }, cancellationToken);
