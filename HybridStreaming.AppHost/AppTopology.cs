@@ -89,7 +89,7 @@ public static class AppTopology
             .WithReference(infrastructure.Databases[KnownResources.RelaysDatabase]).WaitFor(infrastructure.Databases[KnownResources.RelaysDatabase])
             .WithReference(infrastructure.RabbitMq).WaitFor(infrastructure.RabbitMq)
             .WithProviders(providerParameters, agora, cloudflare)
-            .WithPassThrough(configuration, ["RELAY_INPUT_RETENTION_HOURS"]);
+            .WithPassThrough(configuration, RelaySettings);
 
         var cost = builder.AddService<Projects.HybridStreaming_Cost_Api>(KnownResources.CostApi)
             .WithReference(infrastructure.Databases[KnownResources.CostsDatabase]).WaitFor(infrastructure.Databases[KnownResources.CostsDatabase])
@@ -138,10 +138,17 @@ public static class AppTopology
     /// <summary>Channel API settings an operator may set on the AppHost (runbook): passed through as they are.</summary>
     private static readonly string[] ChannelsSettings =
     [
-        "HYBRID_ENABLED", "HYBRID_ROLLOUT_PERCENT", "HYBRID_ALLOW_CHANNELS", "HYBRID_DENY_CHANNELS",
+        "HYBRID_ENABLED", "HYBRID_ROLLOUT_PERCENT", "HYBRID_ALLOW_CHANNELS", "HYBRID_DENY_CHANNELS", "HYBRID_MAX_MODE_SWITCHES",
         "RELAY_START_DEADLINE_SECONDS", "STOP_DEADLINE_SECONDS", "SELLER_GRACE_SECONDS", "RTC_TOKEN_LIFETIME_SECONDS",
         "DEADLINE_SWEEP_INTERVAL_MS", "VIEWER_HEARTBEAT_SECONDS", "VIEWER_PRESENCE_WINDOW_SECONDS", "GUEST_TOKEN_LIFETIME_SECONDS",
     ];
+
+    /// <summary>
+    /// Relay worker settings. <c>RELAY_START_DEADLINE_SECONDS</c> is one setting for both the Channel API
+    /// (when a session stops waiting and goes live agora-only) and the relay worker (which keeps trying for
+    /// that long plus <c>RELAY_LATE_START_GRACE_SECONDS</c>, so a late relay can still bring buyers back to HLS).
+    /// </summary>
+    private static readonly string[] RelaySettings = ["RELAY_INPUT_RETENTION_HOURS", "RELAY_START_DEADLINE_SECONDS", "RELAY_LATE_START_GRACE_SECONDS"];
 
     /// <summary>Cost API settings an operator may set on the AppHost (docs/costs.md): the ledger's deadline and the audience type.</summary>
     private static readonly string[] CostSettings = ["COST_LEDGER_DEADLINE_SECONDS", "COST_AGORA_AUDIENCE"];

@@ -13,7 +13,9 @@ internal static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddOptions<RelayOptions>().BindConfiguration("Relay");
+        builder.Services.AddOptions<RelayOptions>().BindConfiguration("Relay")
+            .PostConfigure(options => options.ReadFlatSettings(builder.Configuration))
+            .ValidateOnStart();
         if (builder.Configuration.GetValue<double?>("RELAY_INPUT_RETENTION_HOURS") is { } hours)
         {
             builder.Services.PostConfigure<RelayOptions>(o => o.InputRetention = TimeSpan.FromHours(hours));

@@ -40,6 +40,9 @@ public class SystemFixture : IAsyncLifetime
 
     public EmulatorClient Cloudflare { get; private set; } = null!;
 
+    /// <summary>The relay start deadline this topology runs with (<see cref="RelayDeadlineSeconds"/> unless a fixture needs another).</summary>
+    protected virtual string RelayStartDeadlineSeconds => RelayDeadlineSeconds;
+
     /// <summary>Configuration for the AppHost (emulator modes).</summary>
     protected virtual IReadOnlyDictionary<string, string> Configuration => new Dictionary<string, string>();
 
@@ -53,7 +56,7 @@ public class SystemFixture : IAsyncLifetime
             Configuration = new Dictionary<string, string>(Configuration)
             {
                 ["AppHost:ChannelsApiReplicas"] = "2",
-                ["RELAY_START_DEADLINE_SECONDS"] = RelayDeadlineSeconds,
+                ["RELAY_START_DEADLINE_SECONDS"] = RelayStartDeadlineSeconds,
                 ["SELLER_GRACE_SECONDS"] = GraceSeconds,
                 ["STOP_DEADLINE_SECONDS"] = "30",
                 ["DEADLINE_SWEEP_INTERVAL_MS"] = "200",
@@ -109,6 +112,25 @@ public class SystemFixture : IAsyncLifetime
 public sealed class NoMediaSystemFixture : SystemFixture
 {
     protected override IReadOnlyDictionary<string, string> Configuration => new Dictionary<string, string> { ["EMULATOR_MEDIA"] = "off" };
+}
+
+/// <summary>
+/// Without media, with a 5 s relay deadline and 20 s of late-start grace: sessions fall back quickly when
+/// their relay is held up (a broker outage, a fault), and a relay that never comes up gives up soon.
+/// </summary>
+public sealed class SelfHealingSystemFixture : SystemFixture
+{
+    public const int DeadlineSeconds = 5;
+
+    public const int LateStartGraceSeconds = 20;
+
+    protected override string RelayStartDeadlineSeconds => DeadlineSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    protected override IReadOnlyDictionary<string, string> Configuration => new Dictionary<string, string>
+    {
+        ["EMULATOR_MEDIA"] = "off",
+        ["RELAY_LATE_START_GRACE_SECONDS"] = LateStartGraceSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 }
 
 /// <summary>The emulators enforcing the providers' quotas and timing (Agora 10 QPS, 50 concurrent recordings).</summary>

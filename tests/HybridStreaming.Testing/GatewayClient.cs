@@ -27,7 +27,10 @@ public sealed record StatusDto(
     DateTimeOffset? LiveAt,
     DateTimeOffset? EndedAt,
     string? Reason,
-    ViewerCountsDto? Viewers = null);
+    ViewerCountsDto? Viewers = null,
+    IReadOnlyList<ModeChangeDto>? ModeHistory = null);
+
+public sealed record ModeChangeDto(DateTimeOffset At, string Mode, string Reason);
 
 public sealed record ViewerCountsDto(int Current, int Peak);
 

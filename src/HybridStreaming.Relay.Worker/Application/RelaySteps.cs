@@ -53,6 +53,7 @@ public sealed partial class RelaySteps(
                 RelayTaskState.Pending => await CreateInputAsync(task, cancellationToken),
                 RelayTaskState.InputCreated => await CreateConverterAsync(task, cancellationToken),
                 RelayTaskState.Forwarding => await ConfirmConnectedAsync(task, cancellationToken),
+                RelayTaskState.Failed when task.AwaitsRelease => await ReleaseAsync(task, cancellationToken),
                 RelayTaskState.Stopped when !task.InputDeleted && task.LiveInputUid is not null => await DeleteInputAsync(task, cancellationToken),
                 _ => t => t.Idle(),
             };
@@ -163,30 +164,61 @@ public sealed partial class RelaySteps(
         return t => t.StillConnecting(now, Options.ConnectPollAfter(now - task.RequestedAt));
     }
 
+    /// <summary>
+    /// A start that gave up (or failed) while the session runs on Agora: delete the converter and disable
+    /// the input now, so no paid relay runs unused until the stop. The stop still reports the relay stopped.
+    /// </summary>
+    private async Task<Action<RelayTask>> ReleaseAsync(RelayTask task, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        try
+        {
+            await TearDownAsync(task, converterDeleted: null, cancellationToken);
+            LogReleased(logger, task.SessionId);
+            return t => t.Released();
+        }
+        catch (ProviderApiException exception) when ((exception.IsRetryable || exception.IsCircuitOpen) && task.Attempts + 1 < Options.StopAttempts)
+        {
+            LogProviderError(logger, exception, task.SessionId, "release");
+            var delay = RetryDelay.For(task.Attempts, exception.RetryAfter);
+            return t => t.RetryLater(exception.Message, now, delay);
+        }
+        catch (ProviderApiException exception)
+        {
+            return t => t.Released($"release not confirmed ({exception.Message}); the stop tries again");
+        }
+    }
+
+    /// <summary>Deletes the converter (found by name when its id was never recorded) and disables the live input.</summary>
+    /// <param name="converterDeleted">Called once the converter is gone, before the input is disabled.</param>
+    private async Task TearDownAsync(RelayTask task, Action? converterDeleted, CancellationToken cancellationToken)
+    {
+        var converterId = task.ConverterId;
+        if (converterId is null && task.State is not (RelayTaskState.Pending or RelayTaskState.NotRequired) && task.ChannelName.Length > 0)
+        {
+            // The converter may exist without its id recorded (a crash right after creating it).
+            converterId = (await mediaPush.FindByNameAsync(task.ChannelName, task.ConverterName, cancellationToken))?.ConverterId;
+        }
+
+        if (converterId is not null)
+        {
+            await IgnoreNotFoundAsync(() => mediaPush.DeleteAsync(converterId, cancellationToken));
+        }
+
+        converterDeleted?.Invoke();
+        if (task.LiveInputUid is { } uid)
+        {
+            await IgnoreNotFoundAsync(() => cloudflare.DisableLiveInputAsync(uid, cancellationToken));
+        }
+    }
+
     private async Task<Action<RelayTask>> StopAsync(RelayTask task, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var converterGone = false;
         try
         {
-            var converterId = task.ConverterId;
-            if (converterId is null && task.State is not (RelayTaskState.Pending or RelayTaskState.NotRequired) && task.ChannelName.Length > 0)
-            {
-                // The converter may exist without its id recorded (a crash right after creating it).
-                converterId = (await mediaPush.FindByNameAsync(task.ChannelName, task.ConverterName, cancellationToken))?.ConverterId;
-            }
-
-            if (converterId is not null)
-            {
-                await IgnoreNotFoundAsync(() => mediaPush.DeleteAsync(converterId, cancellationToken));
-            }
-
-            converterGone = true;
-            if (task.LiveInputUid is { } uid)
-            {
-                await IgnoreNotFoundAsync(() => cloudflare.DisableLiveInputAsync(uid, cancellationToken));
-            }
-
+            await TearDownAsync(task, () => converterGone = true, cancellationToken);
             LogStopped(logger, task.SessionId);
             return t =>
             {
@@ -247,7 +279,8 @@ public sealed partial class RelaySteps(
             return null;
         }
 
-        var reason = $"The CDN relay did not start within {Options.StartTimeout.TotalSeconds:0} s ({what ?? task.LastError ?? "no answer"}).";
+        var reason = $"The CDN relay did not start within {Options.GiveUpAfter.TotalSeconds:0} s "
+            + $"(the {Options.StartDeadline.TotalSeconds:0} s deadline and {Options.LateStartGrace.TotalSeconds:0} s of grace; {what ?? task.LastError ?? "no answer"}).";
         return t => t.Fail(reason, now);
     }
 
@@ -257,7 +290,15 @@ public sealed partial class RelaySteps(
         var provider = exception.Provider == "agora" ? "Agora" : "Cloudflare Stream";
         if (exception.IsCircuitOpen)
         {
-            return t => t.Fail($"{provider} is unavailable (its circuit breaker is open after repeated failures); could not {what}.", now);
+            var unavailable = $"{provider} is unavailable (its circuit breaker is open after repeated failures); could not {what}.";
+            if (now < task.StartGiveUpAt)
+            {
+                // Buyers move to Agora now; the start goes on, so the session returns to hybrid if it succeeds in time.
+                var pause = RetryDelay.For(task.Attempts, exception.RetryAfter);
+                return t => t.FailingForNow(unavailable, now, pause);
+            }
+
+            return t => t.Fail(unavailable, now);
         }
 
         if (exception.IsRetryable && now < task.StartGiveUpAt)
@@ -290,6 +331,9 @@ public sealed partial class RelaySteps(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: live input {LiveInputUid} connected; relay live")]
     private static partial void LogLive(ILogger logger, Guid sessionId, string liveInputUid);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: the relay gave up; its converter is deleted and its live input disabled until the stop")]
+    private static partial void LogReleased(ILogger logger, Guid sessionId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId}: relay torn down")]
     private static partial void LogStopped(ILogger logger, Guid sessionId);

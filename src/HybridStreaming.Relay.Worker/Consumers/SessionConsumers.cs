@@ -25,7 +25,7 @@ public sealed class StreamStartRequestedConsumer(RelaysDbContext db, IOptions<Re
         }
 
         var task = message.Mode == StreamMode.Hybrid
-            ? RelayTask.Request(message.SessionId, message.ChannelId, message.AgoraChannelName, message.SellerRtcUid, clock.GetUtcNow(), options.Value.StartTimeout)
+            ? RelayTask.Request(message.SessionId, message.ChannelId, message.AgoraChannelName, message.SellerRtcUid, clock.GetUtcNow(), options.Value.GiveUpAfter)
             : RelayTask.NotRequired(message.SessionId, message.ChannelId, message.AgoraChannelName, clock.GetUtcNow());
         var trace = StoredTraceContext.Current;
         task.ContinueTrace(trace.TraceParent, trace.TraceState);

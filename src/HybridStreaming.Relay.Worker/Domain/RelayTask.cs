@@ -71,6 +71,22 @@ public sealed class RelayTask : IHasIntegrationEvents
 
     public bool InputDeleted { get; private set; }
 
+    /// <summary>
+    /// After a failed start, the converter was deleted and the live input disabled at once (not at the
+    /// stop): a relay that gave up costs nothing while the session runs on Agora.
+    /// </summary>
+    public bool ReleasedAfterFailure { get; private set; }
+
+    /// <summary>
+    /// <c>RelayFailed</c> went out while the start keeps being retried (a provider's circuit breaker was
+    /// open): the session falls back at once, and returns to hybrid if the relay comes up within the grace.
+    /// </summary>
+    public bool FailureReported { get; private set; }
+
+    /// <summary>A failed start that still holds provider resources, to release now.</summary>
+    public bool AwaitsRelease => State == RelayTaskState.Failed && !StopRequested && !ReleasedAfterFailure
+        && (ConverterId is not null || LiveInputUid is not null);
+
     public string? FailureReason { get; private set; }
 
     public string? LastError { get; private set; }
@@ -185,8 +201,34 @@ public sealed class RelayTask : IHasIntegrationEvents
         State = RelayTaskState.Failed;
         FailureReason = reason;
         LeaseUntil = null;
-        NextAttemptAt = StopRequested ? now : null;
+        // Due at once to stop, or to release what the failed start created.
+        NextAttemptAt = StopRequested || AwaitsRelease ? now : null;
         _events.Add(new RelayFailed(SessionId, ChannelId, now, reason));
+    }
+
+    /// <summary>
+    /// The start cannot go on now but may later (a provider is unavailable): the session is told once, so its
+    /// buyers move to Agora without waiting for the deadline, and the start is tried again after <paramref name="delay"/>.
+    /// </summary>
+    public void FailingForNow(string reason, DateTimeOffset now, TimeSpan delay)
+    {
+        if (!FailureReported)
+        {
+            FailureReported = true;
+            _events.Add(new RelayFailed(SessionId, ChannelId, now, reason));
+        }
+
+        RetryLater(reason, now, delay);
+    }
+
+    /// <summary>The failed start's converter is deleted and its input disabled; the stop later reports the relay stopped.</summary>
+    public void Released(string? note = null)
+    {
+        ReleasedAfterFailure = true;
+        ConverterId = null;
+        LastError = note;
+        LeaseUntil = null;
+        NextAttemptAt = StopRequested ? NextAttemptAt : null;
     }
 
     /// <summary>Nothing is due (a wake-up for a task that is waiting for an event).</summary>

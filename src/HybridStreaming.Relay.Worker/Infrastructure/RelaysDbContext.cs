@@ -38,6 +38,7 @@ internal sealed class RelayTaskConfiguration : IEntityTypeConfiguration<RelayTas
         task.Property(t => t.Version).IsRowVersion();
         task.Ignore(t => t.PendingEvents);
         task.Ignore(t => t.ConverterName);
+        task.Ignore(t => t.AwaitsRelease);
         task.HasIndex(t => t.NextAttemptAt).HasFilter("next_attempt_at IS NOT NULL");
     }
 }

@@ -12,12 +12,14 @@ import { byId, show, viewersText } from './lib/dom';
 import { HlsPlayer, hlsEngine } from './lib/hls-player';
 import { forgetToken, viewerToken } from './lib/identity';
 
-type Phase = 'loading' | 'not-live' | 'buffering' | 'playing' | 'unreachable' | 'ended' | 'missing' | 'unsupported';
+type Phase = 'loading' | 'not-live' | 'buffering' | 'switching' | 'playing' | 'unreachable' | 'ended' | 'missing' | 'unsupported';
 
 const messages: Record<Phase, string> = {
   'loading': 'Loading…',
   'not-live': 'Not live yet. The stream starts here as soon as the seller goes live.',
   'buffering': 'Loading the stream…',
+  // The session moved between the CDN and Agora (a relay that came up late, or one that dropped).
+  'switching': 'Switching to the best stream…',
   'playing': '',
   'unreachable': "Can't reach the stream, retrying…",
   'ended': 'Stream ended.',
@@ -56,10 +58,10 @@ function setPhase(next: Phase): void {
   const text = messages[next];
   overlay.hidden = next === 'playing';
   message.textContent = text;
-  spinner.hidden = !(next === 'loading' || next === 'buffering' || next === 'unreachable');
+  spinner.hidden = !(next === 'loading' || next === 'buffering' || next === 'switching' || next === 'unreachable');
   // Every message a buyer can act on has a retry; while loading there is nothing to retry yet.
   retry.hidden = !(next === 'not-live' || next === 'unreachable' || next === 'ended' || next === 'missing');
-  liveBadge.hidden = !(next === 'playing' || next === 'buffering' || (next === 'unreachable' && playing !== null));
+  liveBadge.hidden = !(next === 'playing' || next === 'buffering' || next === 'switching' || (next === 'unreachable' && playing !== null));
 }
 
 function schedule(seconds: number): void {
@@ -123,8 +125,9 @@ async function follow(status: Pick<ChannelStatus, 'state' | 'sessionId' | 'mode'
         && (status.mode !== 'hybrid' || (playing.hlsUrl === status.hlsPlaybackUrl && !video.ended));
       if (!same) {
         // A new session, a mode switch, or the same stream after its playlist ended (the relay's push
-        // dropped and came back): (re)start the player.
-        await startPlayback(status.sessionId!, status.mode ?? 'hybrid', status.hlsPlaybackUrl);
+        // dropped and came back): (re)start the player. A switch of the session being watched says so.
+        const switching = playing !== null && playing.sessionId === status.sessionId && playing.mode !== status.mode;
+        await startPlayback(status.sessionId!, status.mode ?? 'hybrid', status.hlsPlaybackUrl, switching);
       } else if (isMediaPlaying()) {
         setPhase('playing'); // e.g. after an API error that never stopped the video
       }
@@ -148,9 +151,9 @@ async function follow(status: Pick<ChannelStatus, 'state' | 'sessionId' | 'mode'
   }
 }
 
-async function startPlayback(sessionId: string, mode: StreamMode, hlsUrl: string | null): Promise<void> {
+async function startPlayback(sessionId: string, mode: StreamMode, hlsUrl: string | null, switching = false): Promise<void> {
   await stopPlayback();
-  setPhase('buffering');
+  setPhase(switching ? 'switching' : 'buffering');
   const next: Playing = { sessionId, mode, hlsUrl, player: null, audience: null };
   playing = next;
   try {

@@ -146,6 +146,10 @@ namespace HybridStreaming.Relay.Worker.Infrastructure.Migrations
                         .HasColumnType("character varying(1000)")
                         .HasColumnName("failure_reason");
 
+                    b.Property<bool>("FailureReported")
+                        .HasColumnType("boolean")
+                        .HasColumnName("failure_reported");
+
                     b.Property<string>("HlsPlaybackUrl")
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)")
@@ -181,6 +185,10 @@ namespace HybridStreaming.Relay.Worker.Infrastructure.Migrations
                     b.Property<DateTimeOffset?>("NextAttemptAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("next_attempt_at");
+
+                    b.Property<bool>("ReleasedAfterFailure")
+                        .HasColumnType("boolean")
+                        .HasColumnName("released_after_failure");
 
                     b.Property<DateTimeOffset>("RequestedAt")
                         .HasColumnType("timestamp with time zone")

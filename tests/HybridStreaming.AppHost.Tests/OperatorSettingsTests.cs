@@ -1,0 +1,73 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using FluentAssertions;
+using HybridStreaming.ServiceDefaults;
+using Xunit;
+
+namespace HybridStreaming.AppHost.Tests;
+
+/// <summary>What an operator sets on the AppHost reaches the services that use it (the model alone, nothing started).</summary>
+public sealed class OperatorSettingsTests
+{
+    [Fact]
+    public async Task Negotiated_prices_and_the_ledger_settings_are_passed_to_the_cost_api()
+    {
+        var environment = await EnvironmentOfAsync(
+            KnownResources.CostApi,
+            "--Prices:Agora:Host:Hd:UsdPer1000Minutes=3.5",
+            "--Prices:Agora:Host:Hd:Source=contract 2026-11",
+            "--COST_LEDGER_DEADLINE_SECONDS=120",
+            "--COST_AGORA_AUDIENCE=broadcast");
+
+        environment.Should().Contain("Prices__Agora__Host__Hd__UsdPer1000Minutes", "3.5")
+            .And.Contain("Prices__Agora__Host__Hd__Source", "contract 2026-11")
+            .And.Contain("COST_LEDGER_DEADLINE_SECONDS", "120")
+            .And.Contain("COST_AGORA_AUDIENCE", "broadcast");
+    }
+
+    [Fact]
+    public async Task The_start_deadline_is_one_setting_for_the_channel_api_and_the_relay_worker()
+    {
+        string[] settings = ["--RELAY_START_DEADLINE_SECONDS=33", "--RELAY_LATE_START_GRACE_SECONDS=90", "--HYBRID_MAX_MODE_SWITCHES=2"];
+
+        var channels = await EnvironmentOfAsync(KnownResources.ChannelsApi, settings);
+        var relay = await EnvironmentOfAsync(KnownResources.RelayWorker, settings);
+
+        channels.Should().Contain("RELAY_START_DEADLINE_SECONDS", "33").And.Contain("HYBRID_MAX_MODE_SWITCHES", "2");
+        relay.Should().Contain("RELAY_START_DEADLINE_SECONDS", "33").And.Contain("RELAY_LATE_START_GRACE_SECONDS", "90");
+    }
+
+    /// <summary>The plain values of a resource's environment callbacks, as they would be written out at publish.</summary>
+    private static async Task<Dictionary<string, string>> EnvironmentOfAsync(string resource, params string[] settings)
+    {
+        using var state = new TemporaryFolder();
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.HybridStreaming_AppHost>(
+            [$"--AppHost:StateDirectory={state.Path}", "--AppHost:Console=false", .. settings],
+            (application, _) => application.DisableDashboard = true,
+            TestContext.Current.CancellationToken);
+
+        var project = builder.Resources.OfType<IResourceWithEnvironment>().Single(r => r.Name == resource);
+        var values = new Dictionary<string, object>();
+        var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Publish), values);
+        foreach (var callback in project.Annotations.OfType<EnvironmentCallbackAnnotation>())
+        {
+            await callback.Callback(context);
+        }
+
+        return values.Where(v => v.Value is string).ToDictionary(v => v.Key, v => (string)v.Value);
+    }
+
+    private sealed class TemporaryFolder : IDisposable
+    {
+        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "hybridstreaming-tests", "model-" + Guid.NewGuid().ToString("N")[..12]);
+
+        public void Dispose()
+        {
+            if (Directory.Exists(Path))
+            {
+                Directory.Delete(Path, recursive: true);
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using FluentAssertions;
+using HybridStreaming.ServiceDefaults;
+using HybridStreaming.Testing;
+using Xunit;
+
+namespace HybridStreaming.EndToEnd.Tests;
+
+/// <summary>
+/// Self-healing hybrid (<see cref="SelfHealingSystemFixture"/>: no media, 5 s deadline, 20 s grace): sessions
+/// that fell back because their relay was held up return to hybrid when it comes up, and a relay that never
+/// comes up releases what it created instead of running unused until the stop.
+/// </summary>
+public sealed class SelfHealingTests(SelfHealingSystemFixture system) : IClassFixture<SelfHealingSystemFixture>
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromMinutes(3);
+
+    [Fact]
+    public async Task Fifty_go_lives_through_a_ten_second_broker_outage_all_end_up_hybrid_and_leave_nothing_behind()
+    {
+        await using var scenarios = await Scenario.ManyAsync(system, 50);
+
+        var goLives = Task.WhenAll(scenarios.Select(s => system.Gateway.GoLiveAsync(s.SellerToken, s.Channel.Id)));
+        await Task.Delay(TimeSpan.FromMilliseconds(500), TestContext.Current.CancellationToken);
+        await system.App.StopAsync(KnownResources.RabbitMq, TestContext.Current.CancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        await system.App.StartAsync(KnownResources.RabbitMq, TestContext.Current.CancellationToken);
+        await goLives;
+
+        var live = await Task.WhenAll(scenarios.Select(s => system.Gateway.WaitForStatusAsync(
+            s.SellerToken, s.Channel.Id, st => st is { State: "live", Mode: "hybrid" } || st.State is "ended" or "failed",
+            Generous, "the session to be live in hybrid", Scenario.ManyAtOnce)));
+
+        live.Should().OnlyContain(s => s.State == "live" && s.Mode == "hybrid", string.Join("; ", live.Where(s => s.Mode != "hybrid").Select(s => s.Reason).Distinct()));
+        var recovered = live.Where(s => s.ModeHistory!.Count > 1).ToList();
+        recovered.Should().NotBeEmpty("sessions whose relay was held up past the 5 s deadline fell back, and came back");
+        recovered.Select(s => s.ModeHistory!.TakeLast(2).Select(c => c.Mode)).Should().AllSatisfy(
+            last => last.Should().Equal("agora-only", "hybrid"));
+        recovered[0].ModeHistory![^1].Reason.Should().Contain("moved back to HLS");
+        TestContext.Current.SendDiagnosticMessage($"{recovered.Count} of 50 sessions fell back during the outage and returned to hybrid");
+
+        var ended = await Task.WhenAll(scenarios.Select(s => s.StopAndWaitAsync(Scenario.ManyAtOnce)));
+        ended.Should().OnlyContain(s => s.State == "ended" && s.Recording!.State == "stopped" && s.Relay!.State == "stopped");
+        var inventory = await ProviderInventory.OpenAsync(system);
+        foreach (var scenario in scenarios)
+        {
+            (await inventory.RecordersInAsync(scenario.Rtc.ChannelName)).Should().BeEmpty("no recording runs after the stop");
+            (await inventory.ConvertersInAsync(scenario.Rtc.ChannelName)).Should().BeEmpty("no converter runs after the stop");
+        }
+
+        (await inventory.EnabledLiveInputsAsync(ended.Select(s => s.SessionId!.Value))).Should().BeEmpty("every live input is disabled at the stop");
+    }
+
+    [Fact]
+    public async Task A_relay_that_never_connects_gives_up_after_the_grace_period_and_releases_its_converter_and_input()
+    {
+        // The seller never joins the Agora channel, so the converter has nothing to push and the live input
+        // never connects.
+        var scenario = await Scenario.SellerWithChannelAsync(system, joinAgora: false);
+
+        var live = await scenario.GoLiveAndWaitAsync();
+        live.Mode.Should().Be("agora-only");
+        live.Reason.Should().Contain($"did not start within {SelfHealingSystemFixture.DeadlineSeconds} s");
+        var inventory = await ProviderInventory.OpenAsync(system);
+        (await inventory.ConvertersInAsync(scenario.Rtc.ChannelName)).Should().ContainSingle("the relay keeps trying through the grace period");
+
+        var gaveUp = await system.Gateway.WaitForStatusAsync(
+            scenario.SellerToken, scenario.Channel.Id, s => s.Relay?.Detail?.Contains("grace", StringComparison.Ordinal) == true,
+            TimeSpan.FromSeconds(SelfHealingSystemFixture.DeadlineSeconds + SelfHealingSystemFixture.LateStartGraceSeconds + 60), "the relay to give up");
+
+        gaveUp.Mode.Should().Be("agora-only");
+        gaveUp.State.Should().Be("live", "buyers keep watching on Agora");
+        await Eventually.TrueAsync(
+            async () => (await inventory.ConvertersInAsync(scenario.Rtc.ChannelName)).Count == 0
+                && (await inventory.EnabledLiveInputsAsync([live.SessionId!.Value])).Count == 0,
+            TimeSpan.FromSeconds(30), "the converter to be deleted and the live input disabled before the stop");
+
+        var ended = await scenario.StopAndWaitAsync();
+        ended.Relay!.State.Should().Be("stopped");
+    }
+}
+
+/// <summary>What runs at the provider emulators, read through the providers' own APIs with the AppHost's credentials.</summary>
+internal sealed class ProviderInventory(HttpClient agora, HttpClient cloudflare, string appId, string accountId)
+{
+    public static async Task<ProviderInventory> OpenAsync(SystemFixture system)
+    {
+        var relay = await system.App.EnvironmentOfAsync(KnownResources.RelayWorker);
+        var agora = new HttpClient { BaseAddress = system.App.GetEndpoint(KnownResources.AgoraEmulator) };
+        agora.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{relay["AGORA_CUSTOMER_ID"]}:{relay["AGORA_CUSTOMER_SECRET"]}")));
+        var cloudflare = new HttpClient { BaseAddress = system.App.GetEndpoint(KnownResources.CloudflareEmulator) };
+        cloudflare.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", relay["CLOUDFLARE_STREAM_API_TOKEN"]);
+        return new ProviderInventory(agora, cloudflare, relay["AGORA_APP_ID"], relay["CLOUDFLARE_STREAM_ACCOUNT_ID"]);
+    }
+
+    /// <summary>Cloud Recording's bots in the channel (the emulator's view of who is in it).</summary>
+    public async Task<IReadOnlyList<JsonElement>> RecordersInAsync(string channelName)
+    {
+        using var response = await agora.GetAsync($"/__emulator/channels/{channelName}");
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return [];
+        }
+
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return [.. body.RootElement.GetProperty("recorders").EnumerateArray().Select(r => r.Clone())];
+    }
+
+    /// <summary>Media Push converters of the channel (Agora's list API).</summary>
+    public async Task<IReadOnlyList<JsonElement>> ConvertersInAsync(string channelName)
+    {
+        using var response = await agora.GetAsync($"/v1/projects/{appId}/channels/{channelName}/rtmp-converters");
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return [.. body.RootElement.GetProperty("data").GetProperty("members").EnumerateArray().Select(m => m.Clone())];
+    }
+
+    /// <summary>The sessions' live inputs (found by their <c>meta.sessionId</c>) that are still enabled.</summary>
+    public async Task<IReadOnlyList<string>> EnabledLiveInputsAsync(IEnumerable<Guid> sessionIds)
+    {
+        var wanted = sessionIds.Select(id => id.ToString()).ToHashSet(StringComparer.Ordinal);
+        using var list = JsonDocument.Parse(await cloudflare.GetStringAsync($"/client/v4/accounts/{accountId}/stream/live_inputs"));
+        var enabled = new List<string>();
+        foreach (var summary in list.RootElement.GetProperty("result").GetProperty("liveInputs").EnumerateArray())
+        {
+            if (summary.TryGetProperty("meta", out var meta) && meta.TryGetProperty("sessionId", out var id) && wanted.Contains(id.GetString()!))
+            {
+                var uid = summary.GetProperty("uid").GetString();
+                using var input = JsonDocument.Parse(await cloudflare.GetStringAsync($"/client/v4/accounts/{accountId}/stream/live_inputs/{uid}"));
+                if (input.RootElement.GetProperty("result").TryGetProperty("enabled", out var flag) && flag.GetBoolean())
+                {
+                    enabled.Add(uid!);
+                }
+            }
+        }
+
+        return enabled;
+    }
+}
