@@ -118,6 +118,15 @@ internal sealed class ProviderInventory(HttpClient agora, HttpClient cloudflare,
         return [.. body.RootElement.GetProperty("data").GetProperty("members").EnumerateArray().Select(m => m.Clone())];
     }
 
+    /// <summary>The uid of the session's live input (found by its <c>meta.sessionId</c>).</summary>
+    public async Task<string> LiveInputUidAsync(Guid sessionId)
+    {
+        using var list = JsonDocument.Parse(await cloudflare.GetStringAsync($"/client/v4/accounts/{accountId}/stream/live_inputs"));
+        return list.RootElement.GetProperty("result").GetProperty("liveInputs").EnumerateArray()
+            .Single(i => i.TryGetProperty("meta", out var meta) && meta.TryGetProperty("sessionId", out var id) && id.GetString() == sessionId.ToString())
+            .GetProperty("uid").GetString()!;
+    }
+
     /// <summary>The sessions' live inputs (found by their <c>meta.sessionId</c>) that are still enabled.</summary>
     public async Task<IReadOnlyList<string>> EnabledLiveInputsAsync(IEnumerable<Guid> sessionIds)
     {

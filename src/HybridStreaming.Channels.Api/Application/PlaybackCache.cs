@@ -33,9 +33,18 @@ public sealed record PlaybackSnapshot(bool ChannelExists, Guid? SessionId, Sessi
 /// replicas drop their in-process copies too: a change shows everywhere within a second. While Redis is
 /// unreachable nothing can be announced, so in-process copies then live one second; Redis being down
 /// never makes the answer wrong for longer than that, only slower.
+/// <para>
+/// A read that loaded the old state just before the commit can store it after the removal (HybridCache
+/// finishes a load in flight), and then every replica would answer from that stale Redis entry until it
+/// expires (30 s): buyers' players would not follow a mode switch. So the entry is removed, and the change
+/// announced, a second time <see cref="SettleDelay"/> later, longer than any such load takes.
+/// </para>
 /// </summary>
-public sealed class PlaybackCache(HybridCache cache, ChannelChangeFeed changes)
+public sealed partial class PlaybackCache(HybridCache cache, ChannelChangeFeed changes, ILogger<PlaybackCache> logger)
 {
+    /// <summary>When the second removal follows the first.</summary>
+    public static readonly TimeSpan SettleDelay = TimeSpan.FromSeconds(1.5);
+
     private static readonly HybridCacheEntryOptions Entry = new()
     {
         Expiration = TimeSpan.FromSeconds(30),
@@ -58,12 +67,34 @@ public sealed class PlaybackCache(HybridCache cache, ChannelChangeFeed changes)
             changes.IsListening ? Entry : Unannounced,
             cancellationToken: cancellationToken);
 
-    /// <summary>After a committed change: drops the entry here and in Redis, and tells the other replicas and gateways.</summary>
+    /// <summary>
+    /// After a committed change: drops the entry here and in Redis, and tells the other replicas and
+    /// gateways — now, and again after <see cref="SettleDelay"/> (without holding up the caller).
+    /// </summary>
     public async ValueTask InvalidateAsync(Guid channelId, CancellationToken cancellationToken = default)
     {
         await cache.RemoveAsync(Key(channelId), cancellationToken);
         await changes.PublishAsync(channelId);
+        _ = SettleAsync(channelId);
     }
+
+    private async Task SettleAsync(Guid channelId)
+    {
+        try
+        {
+            await Task.Delay(SettleDelay);
+            await cache.RemoveAsync(Key(channelId));
+            await changes.PublishAsync(channelId);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Only the stale-read window stays open: the entry still expires by itself.
+            LogSettleFailed(logger, exception, channelId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The second removal of channel {ChannelId}'s playback entry failed; it expires by itself")]
+    private static partial void LogSettleFailed(ILogger logger, Exception exception, Guid channelId);
 
     /// <summary>Another replica announced a change: drop the in-process copy (and the Redis entry, already gone).</summary>
     public ValueTask ForgetAsync(Guid channelId) => cache.RemoveAsync(Key(channelId));

@@ -142,6 +142,65 @@ public sealed partial class WebPageTests(SystemFixture system, ChromiumFixture c
         });
 
     [Fact]
+    public Task A_buyer_follows_the_session_to_Agora_when_its_live_input_drops_and_back_to_HLS_when_it_returns() =>
+        chromium.RunAsync(Gateway, "self-healing", async session =>
+        {
+            var scenario = await Scenario.SellerWithChannelAsync(system);
+            var live = await scenario.GoLiveAndWaitAsync();
+            live.Mode.Should().Be("hybrid", live.Reason);
+            var buyer = await session.NewPageAsync("buyer");
+            var scripts = Scripts(buyer);
+            var agora = new ConcurrentQueue<string>();
+            await buyer.RouteAsync(AgoraHosts(), route =>
+            {
+                agora.Enqueue(route.Request.Url);
+                return route.FulfillAsync(new() { Status = 200, ContentType = "application/json", Body = "{}" });
+            });
+            await buyer.GotoAsync($"/watch/{scenario.Channel.Id}");
+            await PlayingAtAsync(buyer);
+            var inventory = await ProviderInventory.OpenAsync(system);
+            var input = await inventory.LiveInputUidAsync(live.SessionId!.Value);
+
+            // Cloudflare reports the live input disconnected: buyers are moved to Agora (its network is stubbed).
+            await NotifyLiveInputAsync(input, "live_input.disconnected");
+            await system.Gateway.WaitForStatusAsync(scenario.SellerToken, scenario.Channel.Id, s => s.Mode == "agora-only", TimeSpan.FromSeconds(20), "the fallback");
+            await Expect(buyer.Locator("#watch")).ToHaveAttributeAsync("data-state", "switching", new() { Timeout = 30_000 });
+            await Expect(buyer.Locator("#message")).ToHaveTextAsync("Switching to the best stream…");
+            await Eventually.TrueAsync(() => !agora.IsEmpty, TimeSpan.FromSeconds(30), "the Agora SDK to join");
+            await ChromiumFixture.ScreenshotAsync(buyer, "watch-switching");
+
+            // It connects again: the relay is up, and the buyer is back on HLS without a reload.
+            await NotifyLiveInputAsync(input, "live_input.connected");
+            var back = await system.Gateway.WaitForStatusAsync(scenario.SellerToken, scenario.Channel.Id, s => s.Mode == "hybrid", TimeSpan.FromSeconds(20), "the return to hybrid");
+            back.ModeHistory!.Select(c => c.Mode).Should().Equal("hybrid", "agora-only", "hybrid");
+            var resumed = await PlayingAtAsync(buyer);
+            await buyer.WaitForFunctionAsync("t => document.getElementById('video').currentTime >= t", resumed + 2, new() { Timeout = 30_000 });
+            await Expect(buyer.Locator("#watch")).ToHaveAttributeAsync("data-state", "playing");
+            scripts.Should().Contain(url => AgoraChunk().IsMatch(url)).And.Contain(url => HlsChunk().IsMatch(url));
+
+            await scenario.StopAndWaitAsync();
+            await Expect(buyer.Locator("#message")).ToHaveTextAsync("Stream ended.", new() { Timeout = 60_000 });
+            await scenario.LeaveAgoraAsync();
+        });
+
+    /// <summary>A Cloudflare Notifications delivery for a live input, signed as Cloudflare signs it (<c>cf-webhook-auth</c>).</summary>
+    private async Task NotifyLiveInputAsync(string inputId, string eventType)
+    {
+        var secret = await system.EnvironmentOfAsync(HybridStreaming.ServiceDefaults.KnownResources.ChannelsApi, "CLOUDFLARE_NOTIFICATIONS_SECRET");
+        var body = JsonSerializer.Serialize(new
+        {
+            name = "Live input notification",
+            text = eventType,
+            data = new { notification_name = "Stream Live Input", input_id = inputId, event_type = eventType, updated_at = DateTimeOffset.UtcNow.ToString("O") },
+            ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+        });
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/cloudflare") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add("cf-webhook-auth", secret);
+        using var response = await system.Gateway.Http.SendAsync(request);
+        response.IsSuccessStatusCode.Should().BeTrue(await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public Task A_title_or_description_with_markup_renders_as_inert_text_on_every_page_and_the_studio_works_by_keyboard() =>
         chromium.RunAsync(Gateway, "markup", async session =>
         {
