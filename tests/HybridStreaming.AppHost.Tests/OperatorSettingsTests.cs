@@ -7,7 +7,12 @@ using Xunit;
 
 namespace HybridStreaming.AppHost.Tests;
 
-/// <summary>What an operator sets on the AppHost reaches the services that use it (the model alone, nothing started).</summary>
+/// <summary>
+/// What an operator sets on the AppHost reaches the services that use it (the model alone, nothing
+/// started). In the AppHost processes' collection, so it never builds an AppHost in this process while another
+/// test runs one as a child process: when the two overlapped, that run's services exited (twice in a row).
+/// </summary>
+[Collection(AppHostProcesses.Name)]
 public sealed class OperatorSettingsTests
 {
     [Fact]

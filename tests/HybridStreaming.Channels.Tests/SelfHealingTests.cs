@@ -162,4 +162,23 @@ public sealed class SelfHealingTests
         session.RelayDetail.Should().Contain("torn down at stop");
         session.PendingEvents.Should().BeEmpty();
     }
+
+    [Fact]
+    public void A_live_input_that_drops_because_the_seller_left_does_not_move_buyers_and_the_end_says_how_it_ended()
+    {
+        var session = FellBackAtTheDeadline();
+        session.OnRelayStarted("input", Url, T0.AddSeconds(26), MaxSwitches);
+        session.OnSellerLeft(42u, 1, "quit", T0.AddMinutes(1), TimeSpan.FromSeconds(30));
+        session.ClearPendingEvents();
+
+        session.OnRelayInputDisconnected("disconnected", T0.AddMinutes(1).AddSeconds(1)).Applied.Should().BeTrue();
+
+        session.Mode.Should().Be(StreamMode.Hybrid, "the seller stopped publishing: Agora has nothing to show either");
+        session.PendingEvents.OfType<StreamModeChanged>().Should().BeEmpty();
+        session.OnGraceExpired(T0.AddMinutes(2), TimeSpan.FromSeconds(60));
+        session.OnRecordingStopped(2m, 1, T0.AddMinutes(2).AddSeconds(1));
+        session.OnRelayStopped(1.5m, T0.AddMinutes(2).AddSeconds(2));
+        session.State.Should().Be(SessionState.Ended);
+        session.Reason.Should().Be("stopped: grace-expired");
+    }
 }

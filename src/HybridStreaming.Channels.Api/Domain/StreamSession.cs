@@ -79,7 +79,10 @@ public sealed class StreamSession : IHasIntegrationEvents
 
     public RelayState Relay { get; private set; }
 
-    /// <summary>Why the session is agora-only, ended early or failed — in words an operator can act on.</summary>
+    /// <summary>
+    /// Why the session is agora-only, ended early or failed — in words an operator can act on. Once ended:
+    /// how it ended (<c>stopped: seller</c>, or what did not confirm the stop).
+    /// </summary>
     public string? Reason { get; private set; }
 
     public string? RecordingDetail { get; private set; }
@@ -467,7 +470,9 @@ public sealed class StreamSession : IHasIntegrationEvents
         Relay = RelayState.Disconnected;
         RelayDetail = $"the live input reported {status}";
         Raise(new RelayInputDisconnected(Id, ChannelId, now, LiveInputUid ?? "", status));
-        if (State == SessionState.Live && Mode == StreamMode.Hybrid)
+        // A seller who left the channel stops the push too: Agora has nothing to show either, so buyers
+        // stay where they are until the seller returns or the grace period stops the session.
+        if (State == SessionState.Live && Mode == StreamMode.Hybrid && GraceDeadline is null)
         {
             SwitchMode(StreamMode.AgoraOnly, $"The CDN live input reported {status}. Buyers are served from Agora until it reconnects.", now);
         }
@@ -575,10 +580,8 @@ public sealed class StreamSession : IHasIntegrationEvents
         EndedAt = now;
         StopDeadline = null;
         GraceDeadline = null;
-        if (problem is not null)
-        {
-            Reason = problem;
-        }
+        // An ended session's reason says how it ended; why it ran in each mode stays in the mode history.
+        Reason = problem ?? (StopReason is { } stop ? $"stopped: {stop}" : Reason);
 
         var liveSeconds = LiveAt is { } live ? (long)Math.Max(0, (now - live).TotalSeconds) : 0;
         Raise(new StreamEnded(Id, ChannelId, now, Mode, liveSeconds, StopReason ?? "unknown"));
