@@ -1,6 +1,7 @@
 using HybridStreaming.Cost.Api.Domain;
 using HybridStreaming.Cost.Api.Infrastructure;
 using HybridStreaming.Messaging;
+using HybridStreaming.Messaging.Database;
 using Microsoft.EntityFrameworkCore;
 
 namespace HybridStreaming.Cost.Api.Application;
@@ -8,77 +9,55 @@ namespace HybridStreaming.Cost.Api.Application;
 /// <summary>
 /// Takes one fact into a session's ledger and writes a revision when it is due, in the consumer's
 /// transaction (with the inbox row and the outbox's <c>SessionCostRecorded</c>). Two facts of one session
-/// consumed at once never both write: the row's <c>xmin</c> makes the later save conflict, and it is
-/// applied again to the fresh row.
+/// consumed at once never both write: the row's <c>xmin</c> makes the later save conflict, and
+/// <see cref="ConcurrentUpdates.ApplyAndSaveAsync{TEntity}"/> applies it again to the fresh row.
 /// </summary>
 public sealed partial class LedgerStore(CostsDbContext db, CostModel model, CostOptions options, TimeProvider clock, ILogger<LedgerStore> logger)
 {
-    private const int MaxAttempts = 5;
-
     /// <param name="take">Takes the fact; false when the ledger already had one of its kind.</param>
     public async Task TakeAsync(Guid sessionId, Guid channelId, string fact, Func<SessionLedger, DateTimeOffset, bool> take, CancellationToken cancellationToken)
     {
         await EnsureRowAsync(sessionId, channelId, cancellationToken);
-        for (var attempt = 1; ; attempt++)
-        {
-            var ledger = await db.Sessions.SingleAsync(s => s.SessionId == sessionId, cancellationToken);
-            var now = clock.GetUtcNow();
-            if (!take(ledger, now))
-            {
-                // The same fact under another message id (a republish, a replayed event): the inbox did
-                // not know it, the ledger does.
-                LogDuplicate(logger, fact, sessionId);
-                return;
-            }
-
-            if (ledger.NextAttemptAt is not null && ledger.TraceParent is null)
-            {
-                // The deadline's write runs in the trace of the fact that scheduled it.
-                var trace = StoredTraceContext.Current;
-                ledger.ContinueTrace(trace.TraceParent, trace.TraceState);
-            }
-
-            Record(ledger, now);
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                return;
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
-            {
-                LogConflict(logger, fact, sessionId, attempt);
-                db.ChangeTracker.Clear();
-            }
-        }
+        var ledger = await db.Sessions.SingleAsync(s => s.SessionId == sessionId, cancellationToken);
+        await db.ApplyAndSaveAsync(ledger, sessionId, current => Take(current, fact, take), cancellationToken);
     }
 
     /// <summary>The deadline passed: writes what there is, unless a revision is already current.</summary>
     public async Task RecordAtDeadlineAsync(Guid sessionId, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        if (await db.Sessions.FindAsync([sessionId], cancellationToken) is not { } ledger)
         {
-            var ledger = await db.Sessions.SingleOrDefaultAsync(s => s.SessionId == sessionId, cancellationToken);
-            if (ledger is null)
-            {
-                return;
-            }
-
-            var now = clock.GetUtcNow();
-            if (!Record(ledger, now))
-            {
-                ledger.Idle();
-            }
-
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                return;
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
-            {
-                db.ChangeTracker.Clear();
-            }
+            return;
         }
+
+        await db.ApplyAndSaveAsync(ledger, sessionId, current =>
+        {
+            if (!Record(current, clock.GetUtcNow()))
+            {
+                current.Idle();
+            }
+        }, cancellationToken);
+    }
+
+    private void Take(SessionLedger ledger, string fact, Func<SessionLedger, DateTimeOffset, bool> take)
+    {
+        var now = clock.GetUtcNow();
+        if (!take(ledger, now))
+        {
+            // The same fact under another message id (a republish, a replayed event): the inbox did
+            // not know it, the ledger does. Nothing changed, so the save writes nothing.
+            LogDuplicate(logger, fact, ledger.SessionId);
+            return;
+        }
+
+        if (ledger.NextAttemptAt is not null && ledger.TraceParent is null)
+        {
+            // The deadline's write runs in the trace of the fact that scheduled it.
+            var trace = StoredTraceContext.Current;
+            ledger.ContinueTrace(trace.TraceParent, trace.TraceState);
+        }
+
+        Record(ledger, now);
     }
 
     private bool Record(SessionLedger ledger, DateTimeOffset now)
@@ -109,9 +88,6 @@ public sealed partial class LedgerStore(CostsDbContext db, CostModel model, Cost
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The cost ledger of session {SessionId} already has {Fact}; the repeat changes nothing")]
     private static partial void LogDuplicate(ILogger logger, string fact, Guid sessionId);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "{Fact} for session {SessionId} conflicted with another update (attempt {Attempt}); applying it again")]
-    private static partial void LogConflict(ILogger logger, string fact, Guid sessionId, int attempt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The cost ledger of session {SessionId} was written as revision {Revision} at its deadline without: {Missing}")]
     private static partial void LogProvisional(ILogger logger, Guid sessionId, int revision, string missing);
