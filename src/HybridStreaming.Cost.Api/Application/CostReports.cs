@@ -269,8 +269,5 @@ public sealed class CostReports(CostsDbContext db, CostModel model)
 
     /// <summary>Lines in the order the model lists its items.</summary>
     private static IEnumerable<LedgerLine> Ordered(IEnumerable<LedgerLine> lines) =>
-        lines.OrderBy(l => l.Basis).ThenBy(l => Array.IndexOf(ItemOrder, l.Item));
-
-    private static readonly string[] ItemOrder =
-        ["host", "recording", "media-push", "media-push-transcoding", "storage", "delivery", "audience"];
+        lines.OrderBy(l => l.Basis).ThenBy(l => CostItems.PositionOf(l.Item));
 }

@@ -18,6 +18,23 @@ public sealed record SessionUsage(
     public decimal AllViewerMinutes => HlsViewerMinutes + AgoraViewerMinutes;
 }
 
+/// <summary>The items the model prices, by the names the ledger and the API use.</summary>
+public static class CostItems
+{
+    public const string Host = "host";
+    public const string Recording = "recording";
+    public const string MediaPush = "media-push";
+    public const string MediaPushTranscoding = "media-push-transcoding";
+    public const string Storage = "storage";
+    public const string Delivery = "delivery";
+    public const string Audience = "audience";
+
+    private static readonly string[] Order = [Host, Recording, MediaPush, MediaPushTranscoding, Storage, Delivery, Audience];
+
+    /// <summary>Where an item comes in the model's list (for sorting ledger lines).</summary>
+    public static int PositionOf(string item) => Array.IndexOf(Order, item);
+}
+
 /// <summary>One line: <see cref="Quantity"/> minutes at <see cref="UnitPricePer1000"/> USD per 1,000 minutes.</summary>
 public sealed record CostItem(string Name, string Provider, decimal Quantity, decimal UnitPricePer1000, decimal Amount);
 
@@ -54,16 +71,16 @@ public sealed class CostModel(PriceTable prices)
         ArgumentNullException.ThrowIfNull(usage);
         var tier = usage.Tier;
         return Breakdown(
-            Item("host", Agora, usage.SellerMinutes, Prices.Host(tier)),
-            Item("recording", Agora, usage.RecordingMinutes, Prices.CloudRecording(tier)),
+            Item(CostItems.Host, Agora, usage.SellerMinutes, Prices.Host(tier)),
+            Item(CostItems.Recording, Agora, usage.RecordingMinutes, Prices.CloudRecording(tier)),
             // Media Push subscribes to the channel like an interactive audience member, plus transcoding.
-            Item("media-push", Agora, usage.RelayMinutes, Prices.Audience(AudienceType.Interactive, tier)),
-            Item("media-push-transcoding", Agora, usage.RelayMinutes, Prices.MediaPushTranscoding),
+            Item(CostItems.MediaPush, Agora, usage.RelayMinutes, Prices.Audience(AudienceType.Interactive, tier)),
+            Item(CostItems.MediaPushTranscoding, Agora, usage.RelayMinutes, Prices.MediaPushTranscoding),
             // The live input's recording, stored for the retention period (billed per month).
-            Item("storage", Cloudflare, usage.RelayMinutes, Prices.Storage * Prices.StorageRetentionMonths),
-            Item("delivery", Cloudflare, usage.HlsViewerMinutes, Prices.Delivery),
+            Item(CostItems.Storage, Cloudflare, usage.RelayMinutes, Prices.Storage * Prices.StorageRetentionMonths),
+            Item(CostItems.Delivery, Cloudflare, usage.HlsViewerMinutes, Prices.Delivery),
             // Viewers of a mixed session who watched over Agora (0 for a pure hybrid session).
-            Item("audience", Agora, usage.AgoraViewerMinutes, Prices.Audience(usage.Audience, tier)));
+            Item(CostItems.Audience, Agora, usage.AgoraViewerMinutes, Prices.Audience(usage.Audience, tier)));
     }
 
     /// <summary>Agora-only: host, recording and every viewer-minute as Agora audience.</summary>
@@ -72,9 +89,9 @@ public sealed class CostModel(PriceTable prices)
         ArgumentNullException.ThrowIfNull(usage);
         var tier = usage.Tier;
         return Breakdown(
-            Item("host", Agora, usage.SellerMinutes, Prices.Host(tier)),
-            Item("recording", Agora, usage.RecordingMinutes, Prices.CloudRecording(tier)),
-            Item("audience", Agora, usage.AllViewerMinutes, Prices.Audience(usage.Audience, tier)));
+            Item(CostItems.Host, Agora, usage.SellerMinutes, Prices.Host(tier)),
+            Item(CostItems.Recording, Agora, usage.RecordingMinutes, Prices.CloudRecording(tier)),
+            Item(CostItems.Audience, Agora, usage.AllViewerMinutes, Prices.Audience(usage.Audience, tier)));
     }
 
     /// <summary>
@@ -120,8 +137,8 @@ public sealed class CostModel(PriceTable prices)
     private CostBreakdown Measured(SessionUsage usage, StreamMode mode)
     {
         string[] own = mode == StreamMode.AgoraOnly
-            ? ["host", "recording", "audience"]
-            : ["host", "recording", "media-push", "media-push-transcoding", "storage", "delivery"];
+            ? [CostItems.Host, CostItems.Recording, CostItems.Audience]
+            : [CostItems.Host, CostItems.Recording, CostItems.MediaPush, CostItems.MediaPushTranscoding, CostItems.Storage, CostItems.Delivery];
         var items = Hybrid(usage).Items.Where(item => item.Quantity != 0m || own.Contains(item.Name, StringComparer.Ordinal)).ToArray();
         return Breakdown(items);
     }

@@ -422,12 +422,12 @@ public sealed class LedgerLine
         var relay = relayFromSeller ? LedgerFacts.StreamEnded : LedgerFacts.RelayStopped;
         return item switch
         {
-            "host" => [LedgerFacts.StreamEnded, LedgerFacts.RecordingStopped],
-            "recording" => [LedgerFacts.RecordingStopped],
-            "media-push" => [relay, LedgerFacts.RecordingStopped],
-            "media-push-transcoding" or "storage" => [relay],
-            "delivery" => [LedgerFacts.ViewerUsageReported],
-            "audience" => [LedgerFacts.ViewerUsageReported, LedgerFacts.RecordingStopped],
+            CostItems.Host => [LedgerFacts.StreamEnded, LedgerFacts.RecordingStopped],
+            CostItems.Recording => [LedgerFacts.RecordingStopped],
+            CostItems.MediaPush => [relay, LedgerFacts.RecordingStopped],
+            CostItems.MediaPushTranscoding or CostItems.Storage => [relay],
+            CostItems.Delivery => [LedgerFacts.ViewerUsageReported],
+            CostItems.Audience => [LedgerFacts.ViewerUsageReported, LedgerFacts.RecordingStopped],
             _ => [],
         };
     }
