@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using HybridStreaming.ServiceDefaults;
 using HybridStreaming.ServiceDefaults.Health;
+using HybridStreaming.ServiceDefaults.Providers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -24,6 +25,15 @@ public static class Extensions
     public const string HealthEndpointPath = "/health";
     public const string AlivenessEndpointPath = "/alive";
     public const string MetricsEndpointPath = "/metrics";
+    public const string ProviderHealthEndpointPath = "/health/providers";
+
+    /// <summary>
+    /// The internal port <c>/metrics</c> answers on (it must also be one of the addresses in
+    /// <c>ASPNETCORE_URLS</c>); without it the process serves no metrics over HTTP. The gateway routes
+    /// only <c>/api/**</c>, and nothing routes this port from outside, so Prometheus reaches it and the
+    /// public edge does not.
+    /// </summary>
+    public const string MetricsPortVariable = "METRICS_PORT";
 
     /// <summary>Checks tagged <c>live</c> answer <c>/alive</c>; every check answers <c>/health</c>.</summary>
     public const string LiveTag = "live";
@@ -37,6 +47,7 @@ public static class Extensions
         builder.ConfigureConsoleLogging();
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
+        builder.AddErrorTracking();
 
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
@@ -145,7 +156,9 @@ public static class Extensions
 
     /// <summary>
     /// Maps the exception handler, <c>/health</c> (readiness: every check, including the service's
-    /// Postgres, Redis and RabbitMQ), <c>/alive</c> (liveness) and <c>/metrics</c> (Prometheus).
+    /// Postgres, Redis and RabbitMQ, but not the providers), <c>/health/providers</c> (what the process
+    /// knows of each provider it calls, from its circuit breakers and last calls; always 200),
+    /// <c>/alive</c> (liveness) and <c>/metrics</c> (Prometheus, on <see cref="MetricsPortVariable"/> only).
     /// Call it first, right after <c>Build()</c>, so the exception handler wraps everything.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
@@ -155,6 +168,15 @@ public static class Extensions
 
         app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions
         {
+            // Readiness: what this process needs to serve. A provider's trouble is not a reason to take
+            // the process out of service (it answers, and falls back); that is /health/providers.
+            Predicate = registration => !registration.Tags.Contains(ProviderHealth.Tag),
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+        }).DisableHttpMetrics();
+        app.MapHealthChecks(ProviderHealthEndpointPath, new HealthCheckOptions
+        {
+            Predicate = registration => registration.Tags.Contains(ProviderHealth.Tag),
+            ResultStatusCodes = { [HealthStatus.Unhealthy] = StatusCodes.Status200OK },
             ResponseWriter = HealthResponseWriter.WriteAsync,
         }).DisableHttpMetrics();
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
@@ -162,7 +184,10 @@ public static class Extensions
             Predicate = registration => registration.Tags.Contains(LiveTag),
             ResponseWriter = HealthResponseWriter.WriteAsync,
         }).DisableHttpMetrics();
-        app.MapPrometheusScrapingEndpoint(MetricsEndpointPath);
+        if (app.Configuration.MetricsPort() is { } metricsPort)
+        {
+            app.UseOpenTelemetryPrometheusScrapingEndpoint(context => IsScrape(context, metricsPort));
+        }
 
         return app;
     }
@@ -174,6 +199,30 @@ public static class Extensions
             : throw new InvalidOperationException(
                 $"Connection string '{name}' is not configured. Set ConnectionStrings__{name} " +
                 $"(the AppHost does this for you: dotnet run --project HybridStreaming.AppHost).");
+
+    /// <summary>A scrape: <c>/metrics</c> on the metrics port, left out of the HTTP metrics (the API's error rate and latency).</summary>
+    private static bool IsScrape(HttpContext context, int metricsPort)
+    {
+        if (context.Connection.LocalPort != metricsPort || context.Request.Path != MetricsEndpointPath)
+        {
+            return false;
+        }
+
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMetricsTagsFeature>() is { } tags)
+        {
+            tags.MetricsDisabled = true;
+        }
+
+        return true;
+    }
+
+    /// <summary>The internal metrics port (<see cref="MetricsPortVariable"/>), or null when metrics are not served over HTTP.</summary>
+    public static int? MetricsPort(this IConfiguration configuration) =>
+        configuration[MetricsPortVariable] is { Length: > 0 } value
+            ? int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536
+                ? port
+                : throw new InvalidOperationException($"{MetricsPortVariable} is '{value}': it must be a TCP port (1-65535), one of the ports in ASPNETCORE_URLS.")
+            : null;
 
     /// <summary>Whether spans and metrics leave the process: an OTLP endpoint is configured (the AppHost sets one).</summary>
     internal static bool ExportsTelemetry(this IConfiguration configuration) =>

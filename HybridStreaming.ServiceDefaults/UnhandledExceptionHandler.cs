@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -11,7 +13,8 @@ namespace HybridStreaming.ServiceDefaults;
 /// 400 with what could not be read) are the caller's error. A transient failure of a dependency — the
 /// database's connection pool exhausted under a burst, a connection lost in a failover, a timeout — is
 /// not a bug and not the caller's error: 503 with <c>Retry-After</c>, so clients back off and retry.
-/// Anything else is a bug: 500 with a trace id and no internals.
+/// Anything else is a bug: 500 with a trace id and no internals; it is recorded on the request's span,
+/// counted in <c>hybridstreaming.exceptions</c> and, with <c>SENTRY_DSN</c> set, sent to Sentry.
 /// </summary>
 public sealed partial class UnhandledExceptionHandler(
     IProblemDetailsService problemDetails,
@@ -62,6 +65,7 @@ public sealed partial class UnhandledExceptionHandler(
         }
         else
         {
+            Record(exception);
             LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
             httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
             problem = new ProblemDetails
@@ -82,6 +86,32 @@ public sealed partial class UnhandledExceptionHandler(
     }
 
     private const string RetryAfterSeconds = "2";
+
+    public const string MeterName = "HybridStreaming.Services";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    private static readonly Counter<long> Exceptions = Meter.CreateCounter<long>(
+        "hybridstreaming.exceptions", description: "Exceptions no code handled (answered 500), by exception type.");
+
+    /// <summary>On the span (an <c>exception</c> event, status error) and in the counter.</summary>
+    private static void Record(Exception exception)
+    {
+        if (Activity.Current is { } activity)
+        {
+            activity.AddException(exception);
+            activity.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+        }
+
+        Exceptions.Add(1, new KeyValuePair<string, object?>("type", exception.GetType().FullName));
+    }
+
+    /// <summary>
+    /// Whether an exception this handler saw is a bug, as opposed to the caller's error or a dependency's
+    /// passing trouble: only bugs go to error tracking (<see cref="ErrorTracking"/>).
+    /// </summary>
+    internal static bool IsBug(Exception exception) =>
+        exception is not (RequestValidationException or BadHttpRequestException or OperationCanceledException) && !IsTransient(exception);
 
     /// <summary>
     /// A failure that says nothing about the request: the driver marks it transient (pool exhausted,

@@ -1,5 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -48,12 +50,29 @@ public static partial class ProviderResilience
 #pragma warning disable EXTEXP0001
         builder.RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
+
+        // What the process knows of the provider (ProviderHealth): the outcome of every call, seen from
+        // outside the pipeline (after its retries), and the breaker's state from its callbacks below.
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<ProviderHealth>();
+        builder.Services.Configure<HealthCheckServiceOptions>(health =>
+        {
+            if (health.Registrations.All(registration => registration.Name != provider))
+            {
+                health.Registrations.Add(new HealthCheckRegistration(
+                    provider, services => new ProviderHealthCheck(services.GetRequiredService<ProviderHealth>(), provider), HealthStatus.Unhealthy, [ProviderHealth.Tag]));
+            }
+        });
+        builder.AddHttpMessageHandler(services => new ProviderCallObserver(services.GetRequiredService<ProviderHealth>(), provider, isTransientResponse));
+
         builder.AddResilienceHandler(provider, (pipeline, context) =>
         {
             var services = context.ServiceProvider;
             var options = services.GetRequiredService<IOptionsMonitor<ProviderResilienceOptions>>().Get(provider);
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("HybridStreaming.Providers.Resilience");
             var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
+            var health = services.GetRequiredService<ProviderHealth>();
+            health.For(provider);
 
             pipeline.AddTimeout(new TimeoutStrategyOptions { Name = "total", Timeout = options.TotalTimeout });
 
@@ -88,16 +107,19 @@ public static partial class ProviderResilience
                 ShouldHandle = args => IsFailureAsync(args.Outcome, args.Context, isTransientResponse),
                 OnOpened = args =>
                 {
+                    health.CircuitChanged(provider, CircuitState.Open, Describe(args.Outcome));
                     LogCircuitOpened(logger, provider, (long)args.BreakDuration.TotalMilliseconds, Describe(args.Outcome));
                     return ValueTask.CompletedTask;
                 },
                 OnHalfOpened = _ =>
                 {
+                    health.CircuitChanged(provider, CircuitState.HalfOpen);
                     LogCircuitHalfOpened(logger, provider);
                     return ValueTask.CompletedTask;
                 },
                 OnClosed = _ =>
                 {
+                    health.CircuitChanged(provider, CircuitState.Closed);
                     LogCircuitClosed(logger, provider);
                     return ValueTask.CompletedTask;
                 },
@@ -199,6 +221,49 @@ public static partial class ProviderResilience
                 && response.StatusCode != HttpStatusCode.TooManyRequests
                 && await isTransientResponse(response, context.CancellationToken).ConfigureAwait(false),
         };
+
+    /// <summary>
+    /// Counts every call to the provider by its final outcome (after the pipeline's retries) and keeps the
+    /// last success and failure in <see cref="ProviderHealth"/>. A 429 is neither: the provider answered,
+    /// and asked us to slow down. A call the caller cancelled is not counted.
+    /// </summary>
+    private sealed class ProviderCallObserver(
+        ProviderHealth health, string provider, Func<HttpResponseMessage, CancellationToken, ValueTask<bool>> isTransientResponse) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            HttpResponseMessage response;
+            try
+            {
+                response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (BrokenCircuitException)
+            {
+                health.CallRejected(provider);
+                throw;
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TimeoutRejectedException
+                || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                health.CallFailed(provider, exception is OperationCanceledException ? nameof(TimeoutRejectedException) : exception.GetType().Name);
+                throw;
+            }
+
+            if (response.StatusCode != HttpStatusCode.TooManyRequests)
+            {
+                if (await isTransientResponse(response, cancellationToken).ConfigureAwait(false))
+                {
+                    health.CallFailed(provider, $"HTTP {(int)response.StatusCode}");
+                }
+                else
+                {
+                    health.CallSucceeded(provider);
+                }
+            }
+
+            return response;
+        }
+    }
 
     private static bool NeverReachedServer(HttpRequestException exception) =>
         exception.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError;

@@ -45,6 +45,71 @@ public sealed class ResilienceTests
     }
 
     [Fact]
+    public async Task Provider_health_follows_the_circuit_and_a_successful_trial_call_makes_it_healthy_again()
+    {
+        stub.Respond(HttpStatusCode.InternalServerError, """{"code":500,"reason":"internal_error"}""");
+        using var host = Agora.Host(stub, values =>
+        {
+            values["AGORA_HTTP:MaxRetryAttempts"] = "0";
+            values["AGORA_HTTP:BreakerMinimumThroughput"] = "2";
+            values["AGORA_HTTP:BreakerFailureRatio"] = "0.5";
+            values["AGORA_HTTP:BreakerBreakDuration"] = "00:00:00.5";
+        });
+        using var calls = new System.Diagnostics.Metrics.MeterListener();
+        var counted = new System.Collections.Concurrent.ConcurrentBag<string>();
+        calls.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == ProviderHealth.MeterName && instrument.Name == "hybridstreaming.provider.calls")
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        calls.SetMeasurementEventCallback<long>((_, _, tags, _) => counted.Add($"{Tag(tags, "provider")}/{Tag(tags, "outcome")}"));
+        calls.Start();
+        var health = host.Get<ProviderHealth>();
+        var recorder = host.Get<CloudRecordingClient>();
+        var check = () => health.For("agora").ToHealthCheckResult();
+
+        check().Status.Should().Be(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, "no call yet");
+        await FluentActions.Awaiting(() => recorder.AcquireAsync("shop_123", 527841, cancellationToken: Ct)).Should().ThrowAsync<AgoraApiException>();
+        check().Status.Should().Be(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, "the last call failed");
+        await FluentActions.Awaiting(() => recorder.AcquireAsync("shop_123", 527841, cancellationToken: Ct)).Should().ThrowAsync<AgoraApiException>();
+        await FluentActions.Awaiting(() => recorder.AcquireAsync("shop_123", 527841, cancellationToken: Ct)).Should().ThrowAsync<AgoraCircuitOpenException>();
+
+        var open = check();
+        open.Status.Should().Be(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy);
+        open.Description.Should().Contain("circuit breaker open").And.Contain("HTTP 500");
+        open.Data["circuit"].Should().Be("open");
+        health.For("agora").Circuit.Should().Be(CircuitState.Open);
+
+        // After the break, the next call is the trial: it succeeds, the circuit closes, the provider is healthy.
+        stub.Respond(HttpStatusCode.OK, """{"resourceId":"RID"}""");
+        await Task.Delay(TimeSpan.FromMilliseconds(700), Ct);
+        (await recorder.AcquireAsync("shop_123", 527841, cancellationToken: Ct)).ResourceId.Should().Be("RID");
+
+        var healthy = check();
+        healthy.Status.Should().Be(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, healthy.Description);
+        healthy.Data["circuit"].Should().Be("closed");
+        healthy.Data.Should().ContainKey("lastSuccessAt");
+        counted.Count(c => c == "agora/failure").Should().Be(2);
+        counted.Count(c => c == "agora/rejected").Should().Be(1);
+        counted.Count(c => c == "agora/success").Should().Be(1);
+    }
+
+    private static string? Tag(ReadOnlySpan<KeyValuePair<string, object?>> tags, string name)
+    {
+        foreach (var tag in tags)
+        {
+            if (tag.Key == name)
+            {
+                return tag.Value as string;
+            }
+        }
+
+        return null;
+    }
+
+    [Fact]
     public async Task Client_errors_do_not_open_the_circuit()
     {
         stub.Respond(HttpStatusCode.NotFound, """{"code":404,"reason":"failed to find worker"}""");
