@@ -20,7 +20,7 @@ internal static class Extensions
 
         builder.AddServiceDatabase<ChannelsDbContext>(
             KnownResources.ChannelsDatabase,
-            configure: (sp, db) => db.AddInterceptors(new PlaybackInvalidationInterceptor(sp.GetRequiredService<PlaybackCache>())));
+            configure: (sp, db) => db.AddInterceptors(new PlaybackInvalidationInterceptor(sp.GetRequiredService<PlaybackCache>(), sp.GetRequiredService<ChannelsMetrics>())));
         builder.AddServiceRedis(KnownResources.Redis);
         builder.AddRedisDistributedCache();
         builder.Services.AddHybridCache();
@@ -48,5 +48,7 @@ internal static class Extensions
         builder.Services.AddSingleton<Application.Features.Viewers.PresenceGaps>();
         builder.Services.AddHostedService<ChannelChangeListener>();
         builder.Services.AddHostedService<SessionDeadlineSweeper>();
+        builder.Services.AddSingleton<ChannelsMetrics>();
+        builder.Services.AddHostedService<ChannelsMetricsSampler>();
     }
 }

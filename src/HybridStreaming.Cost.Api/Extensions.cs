@@ -21,6 +21,7 @@ public static class Extensions
         builder.Services.AddScoped<LedgerStore>();
         builder.Services.AddScoped<CostReports>();
         builder.Services.AddHostedService<LedgerProcessor>();
+        builder.Services.AddHostedService<CostMetrics>();
     }
 
     /// <summary>

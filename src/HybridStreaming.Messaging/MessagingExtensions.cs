@@ -41,6 +41,7 @@ public static class MessagingExtensions
         builder.Services.AddScoped<IInboxStore, InboxStore<TDbContext>>();
         builder.Services.AddHostedService<OutboxRelay<TDbContext>>();
         builder.Services.AddHostedService<InboxCleanup<TDbContext>>();
+        builder.Services.AddHostedService<OutboxBacklog<TDbContext>>();
 
         builder.Services.AddMassTransit(bus =>
         {

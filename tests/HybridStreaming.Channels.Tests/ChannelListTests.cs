@@ -3,6 +3,7 @@ using HybridStreaming.Channels.Api.Application;
 using HybridStreaming.Channels.Api.Application.Features.Channels;
 using HybridStreaming.Channels.Api.Domain;
 using HybridStreaming.ServiceDefaults;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 using Xunit;
@@ -56,7 +57,9 @@ public sealed class ChannelListTests
     public async Task The_viewer_counts_of_a_page_are_null_when_Redis_is_unreachable_and_not_asked_for_without_sessions()
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync("127.0.0.1:1,abortConnect=false,connectTimeout=200,asyncTimeout=500,syncTimeout=500");
-        var presence = new ViewerPresence(redis, new ChannelsOptions(), NullLogger<ViewerPresence>.Instance);
+        await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new Api.Infrastructure.ChannelsMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        var presence = new ViewerPresence(redis, new ChannelsOptions(), metrics, NullLogger<ViewerPresence>.Instance);
 
         var withoutSessions = await presence.CountsAsync([]);
         var unreachable = await presence.CountsAsync([Guid.NewGuid(), Guid.NewGuid()]);

@@ -26,7 +26,7 @@ public sealed record ViewerTotals(int Current, int Peak, int UniqueViewers, deci
 /// Each heartbeat is one round trip (a script), and so are the counts of a page of sessions (a pipeline). Keys expire a day after the last heartbeat; the totals are
 /// copied into the session when it ends. Redis being down makes calls return null, never throw.
 /// </summary>
-public sealed partial class ViewerPresence(IConnectionMultiplexer redis, ChannelsOptions options, ILogger<ViewerPresence> logger)
+public sealed partial class ViewerPresence(IConnectionMultiplexer redis, ChannelsOptions options, Infrastructure.ChannelsMetrics metrics, ILogger<ViewerPresence> logger)
 {
     private static readonly TimeSpan KeyLifetime = TimeSpan.FromDays(1);
 
@@ -36,9 +36,13 @@ public sealed partial class ViewerPresence(IConnectionMultiplexer redis, Channel
         local window = tonumber(ARGV[2])
         local previous = redis.call('ZSCORE', KEYS[1], ARGV[1])
         redis.call('ZADD', KEYS[1], now, ARGV[1])
+        local added = 0
         if previous then
           local gap = now - tonumber(previous)
-          if gap > 0 and gap <= window then redis.call('HINCRBY', KEYS[2], ARGV[3], gap) end
+          if gap > 0 and gap <= window then
+            redis.call('HINCRBY', KEYS[2], ARGV[3], gap)
+            added = gap
+          end
         end
         local current = redis.call('ZCOUNT', KEYS[1], '(' .. (now - window), '+inf')
         local peak = tonumber(redis.call('HGET', KEYS[2], 'peak') or '0')
@@ -48,7 +52,7 @@ public sealed partial class ViewerPresence(IConnectionMultiplexer redis, Channel
         end
         redis.call('PEXPIRE', KEYS[1], ARGV[4])
         redis.call('PEXPIRE', KEYS[2], ARGV[4])
-        return {current, peak}
+        return {current, peak, added}
         """;
 
     private const string TotalsScript = """
@@ -70,6 +74,7 @@ public sealed partial class ViewerPresence(IConnectionMultiplexer redis, Channel
                 BeatScript,
                 [SeenKey(sessionId), UsageKey(sessionId)],
                 [viewerId, (long)options.PresenceWindow.TotalMilliseconds, path == DeliveryPath.Hls ? "hls" : "agora", (long)KeyLifetime.TotalMilliseconds]))!;
+            metrics.Heartbeat(path, (long)result[2]);
             return new ViewerCounts((int)result[0], (int)result[1]);
         }
         catch (Exception exception) when (IsRedisFailure(exception))

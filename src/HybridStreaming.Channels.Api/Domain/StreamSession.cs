@@ -33,6 +33,14 @@ public enum RelayState
     Stopped,
 }
 
+/// <summary>Why buyers were moved to Agora: the <c>reason</c> of the <c>hybridstreaming.fallbacks</c> metric.</summary>
+public static class FallbackCause
+{
+    public const string RelayFailed = "relay-failed";
+    public const string Deadline = "deadline";
+    public const string InputDisconnected = "input-disconnected";
+}
+
 /// <summary>One entry of a session's mode history: the mode buyers were moved to, when and why.</summary>
 public sealed record ModeChange(DateTimeOffset At, StreamMode Mode, string Reason);
 
@@ -52,6 +60,7 @@ public readonly record struct Transition(bool Applied, string? IgnoredBecause = 
 public sealed class StreamSession : IHasIntegrationEvents
 {
     private readonly List<IIntegrationEvent> _events = [];
+    private readonly List<string> _fallbacks = [];
 
     private StreamSession()
     {
@@ -163,7 +172,14 @@ public sealed class StreamSession : IHasIntegrationEvents
 
     public IReadOnlyList<IIntegrationEvent> PendingEvents => _events;
 
-    public void ClearPendingEvents() => _events.Clear();
+    public void ClearPendingEvents()
+    {
+        _events.Clear();
+        _fallbacks.Clear();
+    }
+
+    /// <summary>The causes (<see cref="FallbackCause"/>) of the fallbacks among <see cref="PendingEvents"/>, for the metrics.</summary>
+    public IReadOnlyList<string> PendingFallbackCauses() => _fallbacks;
 
     public static StreamSession Start(
         Channel channel,
@@ -281,7 +297,7 @@ public sealed class StreamSession : IHasIntegrationEvents
 
         Relay = RelayState.Failed;
         RelayDetail = reason;
-        SwitchMode(StreamMode.AgoraOnly, $"The CDN relay failed: {reason} Buyers are served from Agora.", now);
+        SwitchMode(StreamMode.AgoraOnly, $"The CDN relay failed: {reason} Buyers are served from Agora.", now, FallbackCause.RelayFailed);
         TryGoLive(now);
         return Transition.Done;
     }
@@ -299,7 +315,7 @@ public sealed class StreamSession : IHasIntegrationEvents
         {
             Relay = RelayState.Failed;
             RelayDetail = $"no confirmation within {waited.TotalSeconds:0} s (the relay keeps trying for a while; buyers move to HLS if it comes up)";
-            SwitchMode(StreamMode.AgoraOnly, $"The CDN relay did not start within {waited.TotalSeconds:0} s. Buyers are served from Agora.", now);
+            SwitchMode(StreamMode.AgoraOnly, $"The CDN relay did not start within {waited.TotalSeconds:0} s. Buyers are served from Agora.", now, FallbackCause.Deadline);
         }
 
         if (Recording == RecordingState.Starting)
@@ -474,7 +490,7 @@ public sealed class StreamSession : IHasIntegrationEvents
         // stay where they are until the seller returns or the grace period stops the session.
         if (State == SessionState.Live && Mode == StreamMode.Hybrid && GraceDeadline is null)
         {
-            SwitchMode(StreamMode.AgoraOnly, $"The CDN live input reported {status}. Buyers are served from Agora until it reconnects.", now);
+            SwitchMode(StreamMode.AgoraOnly, $"The CDN live input reported {status}. Buyers are served from Agora until it reconnects.", now, FallbackCause.InputDisconnected);
         }
 
         return Transition.Done;
@@ -541,8 +557,13 @@ public sealed class StreamSession : IHasIntegrationEvents
     /// Moves buyers to <paramref name="mode"/>: the HLS URL they get, the reason the status shows, the mode
     /// history, and <see cref="StreamModeChanged"/> for everyone else.
     /// </summary>
-    private void SwitchMode(StreamMode mode, string reason, DateTimeOffset now)
+    private void SwitchMode(StreamMode mode, string reason, DateTimeOffset now, string? fallbackCause = null)
     {
+        if (mode == StreamMode.AgoraOnly && fallbackCause is not null)
+        {
+            _fallbacks.Add(fallbackCause);
+        }
+
         Mode = mode;
         HlsPlaybackUrl = mode == StreamMode.Hybrid ? RelayHlsUrl : null;
         Reason = mode == StreamMode.AgoraOnly ? reason : null;

@@ -13,6 +13,7 @@ public sealed class ChannelsDbContext(DbContextOptions<ChannelsDbContext> option
     // Pooled (AddServiceDatabase): a context is reused by later requests, so it holds no services, and
     // this set is emptied whenever its changes commit or roll back.
     private readonly HashSet<Guid> _channelsToInvalidate = [];
+    private readonly List<ChannelsMetrics.Committed> _toCount = [];
 
     public DbSet<Channel> Channels => Set<Channel>();
 
@@ -32,6 +33,10 @@ public sealed class ChannelsDbContext(DbContextOptions<ChannelsDbContext> option
         // Noted before saving: the interceptor acts when the save (or its surrounding transaction) commits.
         // A save that fails only costs a cache entry that was still right.
         _channelsToInvalidate.UnionWith(changedChannels);
+        // Taken before the save moves the events to the outbox; counted in the metrics once it commits.
+        _toCount.AddRange(ChangeTracker.Entries<StreamSession>()
+            .Where(e => e.Entity.PendingEvents.Count > 0)
+            .Select(e => new ChannelsMetrics.Committed(e.Entity.StartedAt, [.. e.Entity.PendingEvents], [.. e.Entity.PendingFallbackCauses()])));
         return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
@@ -43,7 +48,19 @@ public sealed class ChannelsDbContext(DbContextOptions<ChannelsDbContext> option
         return channels;
     }
 
-    internal void DiscardPendingInvalidations() => _channelsToInvalidate.Clear();
+    /// <summary>The session changes committed since the last call, for the metrics (and clears them).</summary>
+    internal IReadOnlyList<ChannelsMetrics.Committed> TakeCommittedChanges()
+    {
+        var changes = _toCount.ToList();
+        _toCount.Clear();
+        return changes;
+    }
+
+    internal void DiscardPendingInvalidations()
+    {
+        _channelsToInvalidate.Clear();
+        _toCount.Clear();
+    }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -56,8 +73,9 @@ public sealed class ChannelsDbContext(DbContextOptions<ChannelsDbContext> option
 /// Removes the cached playback answers of the channels a save changed once the change is visible to
 /// others: right after the save, or when the surrounding transaction (a consumer's inbox transaction)
 /// commits; a rollback drops them. One instance serves every context, so it keeps no state of its own.
+/// The same moment counts the committed changes in the metrics (<see cref="ChannelsMetrics"/>).
 /// </summary>
-internal sealed class PlaybackInvalidationInterceptor(PlaybackCache playbackCache) : DbTransactionInterceptor, ISaveChangesInterceptor
+internal sealed class PlaybackInvalidationInterceptor(PlaybackCache playbackCache, ChannelsMetrics metrics) : DbTransactionInterceptor, ISaveChangesInterceptor
 {
     public async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
@@ -85,6 +103,7 @@ internal sealed class PlaybackInvalidationInterceptor(PlaybackCache playbackCach
 
     private async Task InvalidateAsync(ChannelsDbContext db, CancellationToken cancellationToken)
     {
+        metrics.Record(db.TakeCommittedChanges());
         foreach (var channelId in db.TakeChannelsToInvalidate())
         {
             await playbackCache.InvalidateAsync(channelId, cancellationToken);
