@@ -39,8 +39,8 @@ public static class AppTopology
 
         // Provider emulators (Agora, Cloudflare Stream); their webhooks go to the gateway, as the real providers' would.
         IResourceBuilder<ServiceResource>? gateway = null;
-        var agora = builder.AddService<Projects.HybridStreaming_Emulators_Agora>(KnownResources.AgoraEmulator, settings.AgoraEmulatorPort);
-        var cloudflare = builder.AddService<Projects.HybridStreaming_Emulators_CloudflareStream>(KnownResources.CloudflareEmulator, settings.CloudflareEmulatorPort);
+        var agora = builder.AddService<Projects.HybridStreaming_Emulators_Agora>(KnownResources.AgoraEmulator, settings.AgoraEmulatorPort, metrics: false);
+        var cloudflare = builder.AddService<Projects.HybridStreaming_Emulators_CloudflareStream>(KnownResources.CloudflareEmulator, settings.CloudflareEmulatorPort, metrics: false);
         foreach (var emulator in new[] { agora, cloudflare })
         {
             emulator.WithProviders(providerParameters, agora, cloudflare)
@@ -85,7 +85,7 @@ public static class AppTopology
             recording.WithEnvironment("Recording__MaxRequestsPerSecond", "1000");
         }
 
-        builder.AddService<Projects.HybridStreaming_Relay_Worker>(KnownResources.RelayWorker)
+        var relay = builder.AddService<Projects.HybridStreaming_Relay_Worker>(KnownResources.RelayWorker)
             .WithReference(infrastructure.Databases[KnownResources.RelaysDatabase]).WaitFor(infrastructure.Databases[KnownResources.RelaysDatabase])
             .WithReference(infrastructure.RabbitMq).WaitFor(infrastructure.RabbitMq)
             .WithProviders(providerParameters, agora, cloudflare)
@@ -103,6 +103,8 @@ public static class AppTopology
         gateway = builder.AddService<Projects.HybridStreaming_Gateway>(KnownResources.Gateway, settings.GatewayPort)
             .WithReference(channels).WaitFor(channels)
             .WithReference(cost).WaitFor(cost)
+            .WithReference(recording)
+            .WithReference(relay)
             .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
             .WithParameters(jwtParameters)
             .WithEnvironment("GUEST_TOKEN_SIGNING_KEY", guestKey)
@@ -141,6 +143,7 @@ public static class AppTopology
         "HYBRID_ENABLED", "HYBRID_ROLLOUT_PERCENT", "HYBRID_ALLOW_CHANNELS", "HYBRID_DENY_CHANNELS", "HYBRID_MAX_MODE_SWITCHES",
         "RELAY_START_DEADLINE_SECONDS", "STOP_DEADLINE_SECONDS", "SELLER_GRACE_SECONDS", "RTC_TOKEN_LIFETIME_SECONDS",
         "DEADLINE_SWEEP_INTERVAL_MS", "VIEWER_HEARTBEAT_SECONDS", "VIEWER_PRESENCE_WINDOW_SECONDS", "GUEST_TOKEN_LIFETIME_SECONDS",
+        "STUCK_SESSION_SECONDS",
     ];
 
     /// <summary>
@@ -152,6 +155,12 @@ public static class AppTopology
 
     /// <summary>Cost API settings an operator may set on the AppHost (docs/costs.md): the ledger's deadline and the audience type.</summary>
     private static readonly string[] CostSettings = ["COST_LEDGER_DEADLINE_SECONDS", "COST_AGORA_AUDIENCE"];
+
+    /// <summary>The endpoint of every service's internal <c>/metrics</c> (not routed by the gateway).</summary>
+    public const string MetricsEndpoint = "metrics";
+
+    /// <summary>Settings of every service: error tracking (Sentry) and how often the gauges are sampled.</summary>
+    private static readonly string[] ServiceSettings = ["SENTRY_DSN", "SENTRY_ENVIRONMENT", "METRICS_SAMPLE_SECONDS"];
 
     /// <summary>Gateway settings an operator may set on the AppHost (runbook): the edge's limits, guest tokens, browsers' access.</summary>
     private static readonly string[] GatewaySettings =
@@ -165,16 +174,32 @@ public static class AppTopology
     /// A .NET project of this repository as a resource, started from its build output (see
     /// <see cref="ServiceResource"/>), on one HTTP endpoint without DCP's proxy (a proxy would add a hop
     /// to every request and every benchmark): the given port, or a free loopback port for 0 (services
-    /// nobody calls directly get a free one too), in Development, exporting its telemetry over OTLP.
+    /// nobody calls directly get a free one too), in Development, exporting its telemetry over OTLP. Our
+    /// services (not the emulators, which stand in for the providers) also get the internal
+    /// <see cref="MetricsEndpoint"/> endpoint for Prometheus.
     /// </summary>
-    private static IResourceBuilder<ServiceResource> AddService<TProject>(this IDistributedApplicationBuilder builder, string name, int port = 0)
+    private static IResourceBuilder<ServiceResource> AddService<TProject>(this IDistributedApplicationBuilder builder, string name, int port = 0, bool metrics = true)
         where TProject : IProjectMetadata, new()
     {
         var allocated = AppHostSettings.PortOrFree(port);
         var project = builder.AddResource(ServiceResource.For(new TProject(), name, builder.AppHostDirectory))
             .WithHttpEndpoint(port: allocated, targetPort: allocated, name: "http", isProxied: false);
-        project.WithEnvironment("ASPNETCORE_URLS", ReferenceExpression.Create($"{project.GetEndpoint("http")}"))
-            .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
+        if (metrics)
+        {
+            // /metrics answers only on this second, internal port (METRICS_PORT), which nothing routes from
+            // outside: Prometheus scrapes it, the gateway's public port does not serve it.
+            var metricsPort = AppHostSettings.PortOrFree(0);
+            project.WithHttpEndpoint(port: metricsPort, targetPort: metricsPort, name: MetricsEndpoint, isProxied: false)
+                .WithEnvironment("ASPNETCORE_URLS", ReferenceExpression.Create($"{project.GetEndpoint("http")};{project.GetEndpoint(MetricsEndpoint)}"))
+                .WithEnvironment(Microsoft.Extensions.Hosting.Extensions.MetricsPortVariable, metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .WithPassThrough(builder.Configuration, ServiceSettings);
+        }
+        else
+        {
+            project.WithEnvironment("ASPNETCORE_URLS", ReferenceExpression.Create($"{project.GetEndpoint("http")}"));
+        }
+
+        project.WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
             .WithEnvironment("DOTNET_ENVIRONMENT", "Development")
             .WithOtlpExporter()
             .WithIconName("Code");

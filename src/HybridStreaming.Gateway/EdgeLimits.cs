@@ -179,9 +179,12 @@ internal sealed class EdgeLimits
         });
     }
 
-    /// <summary>Provider webhooks (signed, retried by the provider) and the probes are never limited.</summary>
+    /// <summary>
+    /// Provider webhooks (signed, retried by the provider) and the probes are never limited, nor is
+    /// <c>/api/health</c> (one shared answer every 2 s): a status page must still answer when the platform is at capacity.
+    /// </summary>
     private static bool IsExempt(PathString path) =>
-        path.StartsWithSegments("/api/webhooks") || Microsoft.Extensions.Hosting.Extensions.IsInfrastructureEndpoint(path);
+        path.StartsWithSegments("/api/webhooks") || path.StartsWithSegments("/api/health") || Microsoft.Extensions.Hosting.Extensions.IsInfrastructureEndpoint(path);
 
     private static string UserOrAddress(HttpContext context) =>
         context.User.FindFirstValue(JwtAuthentication.SubjectClaim) is { } user ? "user:" + user : Address(context);

@@ -25,7 +25,11 @@ internal static class Extensions
         builder.Services.AddSingleton<ViewerReads>();
         builder.Services.AddHostedService<ViewerReadsMaintenance>();
         builder.Services.AddHttpClient(ViewerReads.ClientName, client => client.BaseAddress = new Uri($"http://{KnownResources.ChannelsApi}"));
+
+        PlatformHealth.Register(builder.Services);
     }
+
+    public static IEndpointRouteBuilder MapPlatformHealth(this IEndpointRouteBuilder app) => PlatformHealth.MapPlatformHealth(app);
 
     /// <summary>The global concurrency limit (<see cref="EdgeLimits.GateAsync"/>), before authentication and everything after it.</summary>
     public static IApplicationBuilder UseConcurrencyGate(this IApplicationBuilder app)

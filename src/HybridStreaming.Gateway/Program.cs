@@ -24,6 +24,7 @@ app.MapDevTokenApi();
 app.MapDevSellerStreamApi();
 app.MapGuestAccessApi();
 app.MapViewerReads();
+app.MapPlatformHealth();
 app.MapWebPages();
 app.MapServiceOpenApi();
 app.MapReverseProxy();

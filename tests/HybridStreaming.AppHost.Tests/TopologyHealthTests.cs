@@ -92,9 +92,11 @@ public sealed class TopologyHealthTests(TopologyFixture topology)
         var endpoint = topology.App.GetEndpoint(service);
 
         using var alive = await Http.GetAsync(new Uri(endpoint, "/alive"), TestContext.Current.CancellationToken);
-        using var metrics = await Http.GetAsync(new Uri(endpoint, "/metrics"), TestContext.Current.CancellationToken);
+        using var metrics = await Http.GetAsync(new Uri(topology.App.GetEndpoint(service, "metrics"), "/metrics"), TestContext.Current.CancellationToken);
+        using var publicMetrics = await Http.GetAsync(new Uri(endpoint, "/metrics"), TestContext.Current.CancellationToken);
 
         alive.StatusCode.Should().Be(HttpStatusCode.OK);
+        publicMetrics.StatusCode.Should().Be(HttpStatusCode.NotFound, "metrics answer on the internal port only");
         metrics.StatusCode.Should().Be(HttpStatusCode.OK);
         (await metrics.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).Should().Contain("# TYPE");
     }

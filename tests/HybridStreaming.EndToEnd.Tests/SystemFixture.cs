@@ -62,6 +62,8 @@ public class SystemFixture : IAsyncLifetime
                 ["DEADLINE_SWEEP_INTERVAL_MS"] = "200",
                 ["VIEWER_HEARTBEAT_SECONDS"] = HeartbeatSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["VIEWER_PRESENCE_WINDOW_SECONDS"] = PresenceWindowSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                // The gauges (live sessions, viewers, outbox backlog, costs) every second, so tests see them move.
+                ["METRICS_SAMPLE_SECONDS"] = "1",
             },
             Configure = builder =>
             {

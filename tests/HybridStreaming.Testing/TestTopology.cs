@@ -107,6 +107,9 @@ public sealed class TestTopology : IAsyncDisposable
 
     public Uri GetEndpoint(string resource) => App.GetEndpoint(resource, "http");
 
+    /// <summary>Another endpoint of a resource, e.g. a service's internal <c>metrics</c> port.</summary>
+    public Uri GetEndpoint(string resource, string endpoint) => App.GetEndpoint(resource, endpoint);
+
     public async Task<string> ConnectionStringAsync(string resource) =>
         await App.GetConnectionStringAsync(resource) ?? throw new InvalidOperationException($"{resource} has no connection string.");
 
