@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the OS packages HybridStreaming runs on, once: PostgreSQL, Redis, RabbitMQ (infrastructure,
 # run as local processes by the AppHost and the tests), ffmpeg and nginx's RTMP module (emulated
-# provider media), Chromium and Node.js (browser playback tests), wrk (HTTP load for the benchmarks).
+# provider media), Chromium and Node.js (browser playback tests), wrk (HTTP load for the benchmarks),
+# Prometheus for its promtool (the alert rules' unit tests; its daemon is never left running).
 # Idempotent and non-interactive; uses sudo when not root. Debian 12 is the verified platform; Ubuntu
 # is best effort.
 set -euo pipefail
@@ -21,6 +22,7 @@ have wrk || missing+=(wrk)
 have curl || missing+=(curl)
 have setsid || missing+=(util-linux)
 [[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || missing+=(fonts-dejavu-core)
+have promtool || missing+=(prometheus)
 
 if ((${#missing[@]} == 0)); then
   echo "prerequisites: all installed"
@@ -39,5 +41,34 @@ fi
 echo "prerequisites: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
-"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# Debian's prometheus package starts its daemon on :9090 when installed, and nothing here wants it (only
+# promtool): a stray Prometheus would take a port and scrape nothing. So it is installed under a
+# policy-rc.d that forbids starting services, unless the machine already has one (containers usually do),
+# and stopped afterwards in case it runs anyway (systemd does not ask policy-rc.d in every version).
+if [[ " ${missing[*]} " == *" prometheus "* ]]; then
+  policy=/usr/sbin/policy-rc.d
+  added_policy=false
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\n# Added by eng/install-prerequisites.sh while it installs prometheus.\nexit 101\n' \
+      | "${sudo[@]}" tee "$policy" >/dev/null
+    "${sudo[@]}" chmod 755 "$policy"
+    added_policy=true
+  fi
+  rc=0
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null || rc=$?
+  if $added_policy; then "${sudo[@]}" rm -f "$policy"; fi
+  ((rc == 0)) || exit $rc
+  if have systemctl && [[ -d /run/systemd/system ]]; then
+    "${sudo[@]}" systemctl disable --now prometheus >/dev/null 2>&1 || true
+  elif [[ -x /etc/init.d/prometheus ]]; then
+    "${sudo[@]}" /etc/init.d/prometheus stop >/dev/null 2>&1 || true
+  fi
+  remaining=()
+  for package in "${missing[@]}"; do [[ $package == prometheus ]] || remaining+=("$package"); done
+  missing=("${remaining[@]}")
+fi
+if ((${#missing[@]} > 0)); then
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 echo "prerequisites: done"
