@@ -52,6 +52,14 @@ public sealed class AppHostSettings
     /// </summary>
     public int ChannelsApiReplicas { get; set; } = 1;
 
+    /// <summary>
+    /// Run Debian's Prometheus beside the services (off by default): it scrapes every service's internal
+    /// metrics endpoint and evaluates deploy/monitoring/alerts.yml, on <see cref="PrometheusPort"/>.
+    /// </summary>
+    public bool Prometheus { get; set; }
+
+    public int PrometheusPort { get; set; } = 59090;
+
     /// <summary>Start only these resources (comma-separated) and what they depend on, e.g. <c>channels-api</c>.</summary>
     public string? Only { get; set; }
 

@@ -120,6 +120,11 @@ public static class AppTopology
         // The studio's stand-in for the seller's camera: the emulator's synthetic broadcaster, through the gateway.
         gateway.WithAgoraEmulatorUrl(agora);
 
+        if (settings.Prometheus)
+        {
+            builder.AddPrometheus(settings);
+        }
+
         if (settings.OnlySet is { } only)
         {
             builder.KeepOnly(only);
@@ -242,6 +247,48 @@ public static class AppTopology
         return project.Resource == agora.Resource || project.Resource == cloudflare.Resource
             ? project
             : project.WaitFor(agora).WaitFor(cloudflare);
+    }
+
+    /// <summary>
+    /// <c>AppHost:Prometheus=true</c>: Debian's Prometheus (<c>/usr/bin/prometheus</c>) as a resource, scraping
+    /// every service's <see cref="MetricsEndpoint"/> every 5 s as the job named after the service (replicas are
+    /// targets of one job, as in deploy/monitoring/prometheus.yml) and evaluating the production alert rules,
+    /// its data in the state folder. Its UI (targets, alerts, queries) is on <c>AppHost:PrometheusPort</c>.
+    /// </summary>
+    private static void AddPrometheus(this IDistributedApplicationBuilder builder, AppHostSettings settings)
+    {
+        var binary = new[] { "/usr/bin/prometheus", "/usr/local/bin/prometheus" }.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("AppHost:Prometheus needs Debian's prometheus package (/usr/bin/prometheus): run ./eng/install-prerequisites.sh.");
+        var rules = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "deploy", "monitoring", "alerts.yml"));
+        var jobs = builder.Resources.OfType<ServiceResource>()
+            .SelectMany(resource => resource.Annotations.OfType<EndpointAnnotation>().Where(e => e.Name == MetricsEndpoint).Select(e => (resource.Name, Port: e.Port!.Value)))
+            .GroupBy(target => JobOf(target.Name));
+        var config = new System.Text.StringBuilder()
+            .AppendLine("# Written by the AppHost (AppHost:Prometheus=true) at every start; deploy/monitoring/prometheus.yml is the production one.")
+            .AppendLine("global: { scrape_interval: 5s, evaluation_interval: 15s }")
+            .AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"rule_files: [\"{rules}\"]")
+            .AppendLine("scrape_configs:");
+        foreach (var job in jobs)
+        {
+            var targets = string.Join(", ", job.Select(target => $"\"127.0.0.1:{target.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}\""));
+            config.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"  - job_name: {job.Key}")
+                .AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"    static_configs: [{{ targets: [{targets}] }}]");
+        }
+
+        var folder = settings.State("prometheus");
+        Directory.CreateDirectory(folder);
+        var configFile = Path.Combine(folder, "prometheus.yml");
+        File.WriteAllText(configFile, config.ToString());
+        var port = settings.PrometheusPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        builder.AddExecutable("prometheus", binary, folder,
+                $"--config.file={configFile}", $"--storage.tsdb.path={Path.Combine(folder, "data")}",
+                $"--web.listen-address=127.0.0.1:{port}", "--storage.tsdb.retention.time=2d")
+            .WithHttpEndpoint(port: settings.PrometheusPort, targetPort: settings.PrometheusPort, name: "http", isProxied: false)
+            .WithIconName("ChartMultiple");
+
+        // channels-api-2 is a replica of channels-api: one job, as in production.
+        static string JobOf(string resource) =>
+            resource.StartsWith(KnownResources.ChannelsApi + "-", StringComparison.Ordinal) ? KnownResources.ChannelsApi : resource;
     }
 
     /// <summary>A provider URL: the emulator's address, unless the AppHost's configuration names the real provider's (docs/providers.md).</summary>

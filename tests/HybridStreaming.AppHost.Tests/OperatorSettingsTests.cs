@@ -43,6 +43,48 @@ public sealed class OperatorSettingsTests
         relay.Should().Contain("RELAY_START_DEADLINE_SECONDS", "33").And.Contain("RELAY_LATE_START_GRACE_SECONDS", "90");
     }
 
+    [Fact]
+    public async Task Prometheus_is_off_by_default_and_when_on_scrapes_every_service_with_the_production_rules()
+    {
+        using var state = new TemporaryFolder();
+        await using (var plain = await CreateAsync(state.Path))
+        {
+            plain.Resources.Should().NotContain(r => r.Name == "prometheus");
+        }
+
+        await using var builder = await CreateAsync(state.Path, "--AppHost:Prometheus=true", "--AppHost:ChannelsApiReplicas=2");
+
+        builder.Resources.Should().ContainSingle(r => r.Name == "prometheus");
+        var config = await File.ReadAllTextAsync(System.IO.Path.Combine(state.Path, "prometheus", "prometheus.yml"), TestContext.Current.CancellationToken);
+        foreach (var job in new[] { KnownResources.Gateway, KnownResources.ChannelsApi, KnownResources.RecordingWorker, KnownResources.RelayWorker, KnownResources.CostApi })
+        {
+            config.Should().Contain($"job_name: {job}\n");
+        }
+
+        config.Should().NotContain("channels-api-2", "a replica is another target of the same job");
+        config.Should().NotContain("emulator", "the emulators stand in for the providers: not ours to scrape");
+        var channelsPorts = builder.Resources.Where(r => r.Name.StartsWith(KnownResources.ChannelsApi, StringComparison.Ordinal))
+            .SelectMany(r => r.Annotations.OfType<EndpointAnnotation>().Where(e => e.Name == "metrics")).Select(e => $"127.0.0.1:{e.Port}").ToList();
+        channelsPorts.Should().HaveCount(2);
+        config.Should().Contain(string.Join("\", \"", channelsPorts));
+        config.Should().Contain(System.IO.Path.Combine("deploy", "monitoring", "alerts.yml"));
+
+        using var check = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("promtool", ["check", "config", System.IO.Path.Combine(state.Path, "prometheus", "prometheus.yml")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = await check.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken) + await check.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await check.WaitForExitAsync(TestContext.Current.CancellationToken);
+        check.ExitCode.Should().Be(0, output);
+    }
+
+    private static Task<IDistributedApplicationTestingBuilder> CreateAsync(string state, params string[] settings) =>
+        DistributedApplicationTestingBuilder.CreateAsync<Projects.HybridStreaming_AppHost>(
+            [$"--AppHost:StateDirectory={state}", "--AppHost:Console=false", .. settings],
+            (application, _) => application.DisableDashboard = true,
+            TestContext.Current.CancellationToken);
+
     /// <summary>The plain values of a resource's environment callbacks, as they would be written out at publish.</summary>
     private static async Task<Dictionary<string, string>> EnvironmentOfAsync(string resource, params string[] settings)
     {
