@@ -68,7 +68,10 @@ public class SystemFixture : IAsyncLifetime
             Configure = builder =>
             {
                 // A short circuit-breaker pause, so a test can see the CDN path recover after its faults are cleared.
+                // And a breaker that opens after four failed calls (ten by default) within its 30 s window, so a
+                // single failing go-live trips it, whatever the relay's own retry timing (OperationsTests).
                 builder.Project(KnownResources.RelayWorker)
+                    .WithEnvironment("CLOUDFLARE_HTTP__BreakerMinimumThroughput", "4")
                     .WithEnvironment("CLOUDFLARE_HTTP__BreakerBreakDuration", "00:00:02")
                     .WithEnvironment("AGORA_HTTP__BreakerBreakDuration", "00:00:02");
             },

@@ -35,9 +35,6 @@ public sealed class ChannelsOptions
     /// </summary>
     public int MaxModeSwitches { get; init; } = 4;
 
-    /// <summary>How often the platform-wide gauges (live and stuck sessions, current viewers) are read from the database and Redis.</summary>
-    public TimeSpan MetricsSampleInterval { get; init; } = TimeSpan.FromSeconds(15);
-
     /// <summary>A session still starting or stopping this long past its deadline counts as stuck (the sweeper should have moved it).</summary>
     public TimeSpan StuckAfter { get; init; } = TimeSpan.FromSeconds(60);
 
@@ -56,7 +53,6 @@ public sealed class ChannelsOptions
             ViewerHeartbeat = Seconds(configuration, "VIEWER_HEARTBEAT_SECONDS", 10, problems),
             PresenceWindow = Seconds(configuration, "VIEWER_PRESENCE_WINDOW_SECONDS", 30, problems),
             MaxModeSwitches = Number(configuration, "HYBRID_MAX_MODE_SWITCHES", 4, 0, 100, problems),
-            MetricsSampleInterval = Seconds(configuration, "METRICS_SAMPLE_SECONDS", 15, problems),
             StuckAfter = Seconds(configuration, "STUCK_SESSION_SECONDS", 60, problems),
             Rollout = new HybridRolloutPolicy(
                 Flag(configuration, "HYBRID_ENABLED", true, problems),

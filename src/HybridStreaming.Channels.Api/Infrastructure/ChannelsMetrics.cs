@@ -3,6 +3,7 @@ using HybridStreaming.Channels.Api.Application;
 using HybridStreaming.Channels.Api.Domain;
 using HybridStreaming.Contracts;
 using HybridStreaming.Contracts.Channels;
+using HybridStreaming.Messaging;
 using Microsoft.EntityFrameworkCore;
 
 namespace HybridStreaming.Channels.Api.Infrastructure;
@@ -100,40 +101,26 @@ public sealed class ChannelsMetrics
 }
 
 /// <summary>
-/// Reads the platform-wide gauges of <see cref="ChannelsMetrics"/> every <c>METRICS_SAMPLE_SECONDS</c>:
-/// one grouped query over the active sessions and one pipelined Redis read of their viewer counts. A
-/// scrape then costs nothing, however often Prometheus asks.
+/// Reads the platform-wide gauges of <see cref="ChannelsMetrics"/> every <c>METRICS_SAMPLE_SECONDS</c>
+/// (<see cref="PeriodicSampler"/>): one query over the active sessions and one pipelined Redis read of
+/// their viewer counts.
 /// </summary>
-internal sealed partial class ChannelsMetricsSampler(
+internal sealed class ChannelsMetricsSampler(
     IServiceScopeFactory scopes,
     ChannelsMetrics metrics,
     ViewerPresence presence,
     ChannelsOptions options,
+    IConfiguration configuration,
     TimeProvider clock,
-    ILogger<ChannelsMetricsSampler> logger) : BackgroundService
+    ILogger<ChannelsMetricsSampler> logger) : PeriodicSampler(configuration, clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.MetricsSampleInterval, clock);
-        do
-        {
-            try
-            {
-                await SampleAsync(stoppingToken);
-            }
-            catch (Exception exception) when (exception is Npgsql.NpgsqlException or InvalidOperationException or TimeoutException && !stoppingToken.IsCancellationRequested)
-            {
-                LogSampleFailed(logger, exception.Message);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override string What => "the session gauges";
 
-    internal async Task SampleAsync(CancellationToken cancellationToken)
+    protected override async Task SampleAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ChannelsDbContext>();
-        var stuckBefore = clock.GetUtcNow() - options.StuckAfter;
+        var stuckBefore = Clock.GetUtcNow() - options.StuckAfter;
         var active = await db.Sessions.AsNoTracking()
             .Where(s => s.State == SessionState.Starting || s.State == SessionState.Live || s.State == SessionState.Stopping)
             .Select(s => new
@@ -155,7 +142,4 @@ internal sealed partial class ChannelsMetricsSampler(
             active.Count(s => s.Stuck && s.State == SessionState.Stopping),
             counts?.Values.Sum(c => (long)c.Current)));
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the session gauges ({Reason}); the metrics keep their last values")]
-    private static partial void LogSampleFailed(ILogger logger, string reason);
 }

@@ -1,12 +1,13 @@
 using System.Diagnostics.Metrics;
 using HybridStreaming.Cost.Api.Domain;
+using HybridStreaming.Messaging;
 using Microsoft.EntityFrameworkCore;
 
 namespace HybridStreaming.Cost.Api.Infrastructure;
 
 /// <summary>
 /// The cost service's metrics (meter <c>HybridStreaming.Cost</c>), read from the ledger every
-/// <c>METRICS_SAMPLE_SECONDS</c> (15), so they are exact whatever was redelivered or retried:
+/// <c>METRICS_SAMPLE_SECONDS</c> (15, <see cref="PeriodicSampler"/>), so they are exact whatever was redelivered or retried:
 /// <list type="bullet">
 /// <item><c>hybridstreaming.cost.usd</c> — the recorded cost of every session so far (current revisions),
 /// by basis: <c>actual</c> (what ran) and <c>agora-only</c> (the same sessions all on Agora). Cost per hour
@@ -16,22 +17,17 @@ namespace HybridStreaming.Cost.Api.Infrastructure;
 /// missing past the deadline).</item>
 /// </list>
 /// </summary>
-internal sealed partial class CostMetrics : BackgroundService
+internal sealed class CostMetrics : PeriodicSampler
 {
     public const string MeterName = "HybridStreaming.Cost";
 
     private readonly IServiceScopeFactory _scopes;
-    private readonly TimeSpan _interval;
-    private readonly TimeProvider _clock;
-    private readonly ILogger<CostMetrics> _logger;
     private volatile Totals? _totals;
 
     public CostMetrics(IServiceScopeFactory scopes, IMeterFactory meters, IConfiguration configuration, TimeProvider clock, ILogger<CostMetrics> logger)
+        : base(configuration, clock, logger)
     {
         _scopes = scopes;
-        _clock = clock;
-        _logger = logger;
-        _interval = TimeSpan.FromSeconds(configuration.GetValue("METRICS_SAMPLE_SECONDS", 15) is var seconds and > 0 ? seconds : 15);
         var meter = meters.Create(MeterName);
         meter.CreateObservableCounter<double>(
             "hybridstreaming.cost.usd",
@@ -48,35 +44,22 @@ internal sealed partial class CostMetrics : BackgroundService
 
     private sealed record Totals(decimal Actual, decimal AgoraOnly, long Provisional);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(_interval, _clock);
-        do
-        {
-            try
-            {
-                await using var scope = _scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<CostsDbContext>();
-                var totals = await db.Sessions.AsNoTracking()
-                    .Where(s => s.Revision > 0)
-                    .GroupBy(_ => 1)
-                    .Select(g => new
-                    {
-                        Actual = g.Sum(s => s.ActualTotal ?? 0),
-                        AgoraOnly = g.Sum(s => s.CounterfactualTotal ?? 0),
-                        Provisional = g.LongCount(s => s.Status == LedgerStatus.Provisional),
-                    })
-                    .SingleOrDefaultAsync(stoppingToken);
-                _totals = new Totals(totals?.Actual ?? 0, totals?.AgoraOnly ?? 0, totals?.Provisional ?? 0);
-            }
-            catch (Exception exception) when (exception is Npgsql.NpgsqlException or InvalidOperationException or TimeoutException && !stoppingToken.IsCancellationRequested)
-            {
-                LogSampleFailed(_logger, exception.Message);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override string What => "the cost totals";
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the cost totals ({Reason}); the metrics keep their last values")]
-    private static partial void LogSampleFailed(ILogger logger, string reason);
+    protected override async Task SampleAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CostsDbContext>();
+        var totals = await db.Sessions.AsNoTracking()
+            .Where(s => s.Revision > 0)
+            .GroupBy(_ => 1)
+            .Select(g => new
+            {
+                Actual = g.Sum(s => s.ActualTotal ?? 0),
+                AgoraOnly = g.Sum(s => s.CounterfactualTotal ?? 0),
+                Provisional = g.LongCount(s => s.Status == LedgerStatus.Provisional),
+            })
+            .SingleOrDefaultAsync(cancellationToken);
+        _totals = new Totals(totals?.Actual ?? 0, totals?.AgoraOnly ?? 0, totals?.Provisional ?? 0);
+    }
 }

@@ -2,9 +2,7 @@ using System.Diagnostics.Metrics;
 using HybridStreaming.Messaging.Database;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace HybridStreaming.Messaging.Outbox;
 
@@ -12,24 +10,19 @@ namespace HybridStreaming.Messaging.Outbox;
 /// The outbox's backlog as gauges: <c>hybridstreaming.outbox.backlog</c> (messages committed and not yet
 /// confirmed by the broker) and <c>hybridstreaming.outbox.oldest.age</c> (seconds since the oldest of
 /// them was committed). Read every <c>METRICS_SAMPLE_SECONDS</c> (15) with one query, so a scrape costs
-/// nothing. A backlog that grows, or an oldest message that keeps ageing, means the relay cannot publish
+/// nothing (<see cref="PeriodicSampler"/>). A backlog that grows, or an oldest message that keeps ageing, means the relay cannot publish
 /// (the broker is down, or a message is refused): docs/runbook.md's outbox alerts.
 /// </summary>
-public sealed partial class OutboxBacklog<TDbContext> : BackgroundService
+public sealed class OutboxBacklog<TDbContext> : PeriodicSampler
     where TDbContext : DbContext
 {
     private readonly ServiceDatabase<TDbContext> _database;
-    private readonly TimeSpan _interval;
-    private readonly TimeProvider _clock;
-    private readonly ILogger<OutboxBacklog<TDbContext>> _logger;
     private volatile Sample? _sample;
 
     public OutboxBacklog(ServiceDatabase<TDbContext> database, IMeterFactory meters, IConfiguration configuration, TimeProvider clock, ILogger<OutboxBacklog<TDbContext>> logger)
+        : base(configuration, clock, logger)
     {
         _database = database;
-        _clock = clock;
-        _logger = logger;
-        _interval = TimeSpan.FromSeconds(configuration.GetValue("METRICS_SAMPLE_SECONDS", 15) is var seconds and > 0 ? seconds : 15);
         var meter = meters.Create(Telemetry.Name);
         meter.CreateObservableGauge<long>(
             "hybridstreaming.outbox.backlog",
@@ -44,27 +37,14 @@ public sealed partial class OutboxBacklog<TDbContext> : BackgroundService
 
     private sealed record Sample(long Messages, double OldestAgeSeconds);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(_interval, _clock);
-        do
-        {
-            try
-            {
-                await using var command = _database.DataSource.CreateCommand(
-                    $"SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at))::float8, 0) FROM {MessagingModelBuilderExtensions.OutboxTable}");
-                await using var reader = await command.ExecuteReaderAsync(stoppingToken);
-                await reader.ReadAsync(stoppingToken);
-                _sample = new Sample(reader.GetInt64(0), Math.Max(0, reader.GetDouble(1)));
-            }
-            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
-            {
-                LogSampleFailed(_logger, exception.Message);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override string What => "the outbox backlog";
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not read the outbox backlog ({Reason}); the gauges keep their last values")]
-    private static partial void LogSampleFailed(ILogger logger, string reason);
+    protected override async Task SampleAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _database.DataSource.CreateCommand(
+            $"SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at))::float8, 0) FROM {MessagingModelBuilderExtensions.OutboxTable}");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        _sample = new Sample(reader.GetInt64(0), Math.Max(0, reader.GetDouble(1)));
+    }
 }
