@@ -45,7 +45,16 @@ public sealed class ProviderHealth
 
     public IReadOnlyCollection<ProviderState> Providers => [.. _providers.Values.OrderBy(p => p.Name, StringComparer.Ordinal)];
 
-    public ProviderState For(string provider) => _providers.GetOrAdd(provider, name => new ProviderState(name));
+    public ProviderState For(string provider) => _providers.GetOrAdd(provider, name =>
+    {
+        // Every outcome's series from the start, at zero: Prometheus cannot see a counter's first increment.
+        foreach (var outcome in new[] { "success", "failure", "rejected" })
+        {
+            _calls.Add(0, new KeyValuePair<string, object?>("provider", name), new KeyValuePair<string, object?>("outcome", outcome));
+        }
+
+        return new ProviderState(name);
+    });
 
     internal void CallSucceeded(string provider)
     {

@@ -64,7 +64,13 @@ public sealed class ResilienceTests
                 listener.EnableMeasurementEvents(instrument);
             }
         };
-        calls.SetMeasurementEventCallback<long>((_, _, tags, _) => counted.Add($"{Tag(tags, "provider")}/{Tag(tags, "outcome")}"));
+        calls.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            for (var i = 0; i < value; i++)
+            {
+                counted.Add($"{Tag(tags, "provider")}/{Tag(tags, "outcome")}");
+            }
+        });
         calls.Start();
         var health = host.Get<ProviderHealth>();
         var recorder = host.Get<CloudRecordingClient>();

@@ -45,6 +45,19 @@ public sealed class ChannelsMetrics
             "hybridstreaming.viewer.heartbeats", description: "Viewer heartbeats counted, by delivery path (hls, agora).");
         _viewerMinutes = meter.CreateCounter<double>(
             "hybridstreaming.viewer.minutes", description: "Minutes watched, by delivery path, as presence counts them (added at each heartbeat).");
+        // Every known series from the start, at zero: Prometheus cannot see a counter's first increment
+        // (there is no earlier sample to compare with), and a rare fallback would otherwise go unnoticed.
+        foreach (var cause in new[] { FallbackCause.RelayFailed, FallbackCause.Deadline, FallbackCause.InputDisconnected })
+        {
+            _fallbacks.Add(0, new KeyValuePair<string, object?>("reason", cause));
+        }
+
+        foreach (var path in new[] { Hls, Agora })
+        {
+            _heartbeats.Add(0, path);
+            _viewerMinutes.Add(0, path);
+        }
+
         meter.CreateObservableGauge<long>(
             "hybridstreaming.sessions.live",
             () => _snapshot is { } s ? [new Measurement<long>(s.LiveHybrid, new KeyValuePair<string, object?>("mode", "hybrid")), new Measurement<long>(s.LiveAgoraOnly, new KeyValuePair<string, object?>("mode", "agora-only"))] : Array.Empty<Measurement<long>>(),
