@@ -20,7 +20,7 @@ public sealed record PlaybackSnapshot(bool ChannelExists, Guid? SessionId, Sessi
         }
 
         var session = await db.Sessions.AsNoTracking()
-            .Where(s => s.ChannelId == channelId && (s.State == SessionState.Starting || s.State == SessionState.Live || s.State == SessionState.Stopping))
+            .Where(StreamSession.Active).Where(s => s.ChannelId == channelId)
             .FirstOrDefaultAsync(cancellationToken);
         return new PlaybackSnapshot(true, session?.Id, session?.State, session?.Mode, session?.HlsPlaybackUrl, channel.AgoraChannelName);
     }

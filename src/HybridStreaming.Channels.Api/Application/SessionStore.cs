@@ -10,9 +10,7 @@ public sealed partial class SessionStore(ChannelsDbContext db, ViewerPresence pr
     private const int MaxAttempts = 5;
 
     public Task<StreamSession?> FindActiveAsync(Guid channelId, CancellationToken cancellationToken) =>
-        db.Sessions.Where(s => s.ChannelId == channelId
-                && (s.State == SessionState.Starting || s.State == SessionState.Live || s.State == SessionState.Stopping))
-            .FirstOrDefaultAsync(cancellationToken);
+        db.Sessions.Where(StreamSession.Active).Where(s => s.ChannelId == channelId).FirstOrDefaultAsync(cancellationToken);
 
     public Task<StreamSession?> FindLatestAsync(Guid channelId, CancellationToken cancellationToken) =>
         db.Sessions.AsNoTracking().Where(s => s.ChannelId == channelId).OrderByDescending(s => s.StartedAt).FirstOrDefaultAsync(cancellationToken);

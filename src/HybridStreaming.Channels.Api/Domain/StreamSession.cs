@@ -170,6 +170,13 @@ public sealed class StreamSession : IHasIntegrationEvents
 
     public bool IsActive => State is SessionState.Starting or SessionState.Live or SessionState.Stopping;
 
+    /// <summary>
+    /// <see cref="IsActive"/> as a query: starting, live or stopping (a channel has at most one such session;
+    /// the unique index's filter says the same in SQL).
+    /// </summary>
+    public static readonly System.Linq.Expressions.Expression<Func<StreamSession, bool>> Active =
+        s => s.State == SessionState.Starting || s.State == SessionState.Live || s.State == SessionState.Stopping;
+
     public IReadOnlyList<IIntegrationEvent> PendingEvents => _events;
 
     public void ClearPendingEvents()

@@ -135,7 +135,7 @@ internal sealed class ChannelsMetricsSampler(
         var db = scope.ServiceProvider.GetRequiredService<ChannelsDbContext>();
         var stuckBefore = Clock.GetUtcNow() - options.StuckAfter;
         var active = await db.Sessions.AsNoTracking()
-            .Where(s => s.State == SessionState.Starting || s.State == SessionState.Live || s.State == SessionState.Stopping)
+            .Where(StreamSession.Active)
             .Select(s => new
             {
                 s.Id,

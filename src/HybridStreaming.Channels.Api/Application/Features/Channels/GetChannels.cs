@@ -89,7 +89,7 @@ public sealed class ChannelDirectory(ChannelsDbContext db, ViewerPresence presen
 
     private IQueryable<Row> WithActiveSession(IQueryable<Channel> channels) =>
         from channel in channels
-        join session in db.Sessions.Where(s => s.State == SessionState.Starting || s.State == SessionState.Live || s.State == SessionState.Stopping)
+        join session in db.Sessions.Where(StreamSession.Active)
             on channel.Id equals session.ChannelId into active
         from session in active.DefaultIfEmpty()
         select new Row { Channel = channel, Session = session };
