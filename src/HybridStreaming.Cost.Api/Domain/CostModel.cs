@@ -71,8 +71,7 @@ public sealed class CostModel(PriceTable prices)
         ArgumentNullException.ThrowIfNull(usage);
         var tier = usage.Tier;
         return Breakdown(
-            Item(CostItems.Host, Agora, usage.SellerMinutes, Prices.Host(tier)),
-            Item(CostItems.Recording, Agora, usage.RecordingMinutes, Prices.CloudRecording(tier)),
+            [.. Seller(usage),
             // Media Push subscribes to the channel like an interactive audience member, plus transcoding.
             Item(CostItems.MediaPush, Agora, usage.RelayMinutes, Prices.Audience(AudienceType.Interactive, tier)),
             Item(CostItems.MediaPushTranscoding, Agora, usage.RelayMinutes, Prices.MediaPushTranscoding),
@@ -80,19 +79,22 @@ public sealed class CostModel(PriceTable prices)
             Item(CostItems.Storage, Cloudflare, usage.RelayMinutes, Prices.Storage * Prices.StorageRetentionMonths),
             Item(CostItems.Delivery, Cloudflare, usage.HlsViewerMinutes, Prices.Delivery),
             // Viewers of a mixed session who watched over Agora (0 for a pure hybrid session).
-            Item(CostItems.Audience, Agora, usage.AgoraViewerMinutes, Prices.Audience(usage.Audience, tier)));
+            Item(CostItems.Audience, Agora, usage.AgoraViewerMinutes, Prices.Audience(usage.Audience, tier))]);
     }
 
     /// <summary>Agora-only: host, recording and every viewer-minute as Agora audience.</summary>
     public CostBreakdown AgoraOnly(SessionUsage usage)
     {
         ArgumentNullException.ThrowIfNull(usage);
-        var tier = usage.Tier;
-        return Breakdown(
-            Item(CostItems.Host, Agora, usage.SellerMinutes, Prices.Host(tier)),
-            Item(CostItems.Recording, Agora, usage.RecordingMinutes, Prices.CloudRecording(tier)),
-            Item(CostItems.Audience, Agora, usage.AllViewerMinutes, Prices.Audience(usage.Audience, tier)));
+        return Breakdown([.. Seller(usage), Item(CostItems.Audience, Agora, usage.AllViewerMinutes, Prices.Audience(usage.Audience, usage.Tier))]);
     }
+
+    /// <summary>What the seller's side costs in either mode: hosting the channel and recording it.</summary>
+    private CostItem[] Seller(SessionUsage usage) =>
+    [
+        Item(CostItems.Host, Agora, usage.SellerMinutes, Prices.Host(usage.Tier)),
+        Item(CostItems.Recording, Agora, usage.RecordingMinutes, Prices.CloudRecording(usage.Tier)),
+    ];
 
     /// <summary>
     /// A session's actual cost and the other mode's for the same minutes. The actual cost prices what ran:
