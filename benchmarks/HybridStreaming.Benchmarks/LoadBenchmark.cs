@@ -369,9 +369,13 @@ public static class LoadBenchmark
             if (window is not null)
             {
                 var top = window.ByResource[0];
+                var artillery = result.CpuPercentOfCore(window.From, window.To);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"then (10 s from {window.From:HH:mm:ss}): the machine {window.Machine:0} % busy; busiest {string.Join(", ", window.ByResource.Take(4).Select(r => $"{r.Resource} {r.Percent:0} %"))} of a core"));
-                Console.WriteLine($"saturated: {(window.Machine >= 95 ? $"the machine's two cores (busiest resource: {top.Resource})" : top.Percent >= 90 ? top.Resource : "no resource over 90 % of a core")}");
+                    $"then (10 s from {window.From:HH:mm:ss}): the machine {window.Machine:0} % busy; Artillery {artillery:0} %, busiest {string.Join(", ", window.ByResource.Take(4).Select(r => $"{r.Resource} {r.Percent:0} %"))} of a core"));
+                Console.WriteLine("saturated: " + (artillery > Artillery.SaturatedPercentOfCore
+                    ? "Artillery (the load generator: its latencies include its own event loop's delay)"
+                    : window.Machine >= 95 ? $"the machine's two cores (busiest resource: {top.Resource})"
+                    : top.Percent >= 90 ? top.Resource : "no resource over 90 % of a core"));
             }
 
             return;

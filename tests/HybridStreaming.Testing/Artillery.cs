@@ -295,6 +295,14 @@ public sealed class ArtilleryResult(int exitCode, string output, JsonDocument re
         return max;
     }
 
+    /// <summary>Artillery's CPU between two moments (% of one core), from the samples nearest to them.</summary>
+    public double CpuPercentOfCore(DateTimeOffset from, DateTimeOffset to)
+    {
+        var first = cpu.Where(s => s.At >= from).DefaultIfEmpty(cpu.Count > 0 ? cpu[^1] : default).First();
+        var last = cpu.Where(s => s.At <= to).DefaultIfEmpty(cpu.Count > 0 ? cpu[0] : default).Last();
+        return last.At > first.At ? PercentOfCore(first, last) : double.NaN;
+    }
+
     private static double PercentOfCore(CpuSample from, CpuSample to) =>
         100 * (to.Jiffies - from.Jiffies) / TicksPerSecond / (to.At - from.At).TotalSeconds;
 }
