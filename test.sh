@@ -33,6 +33,11 @@ trap summary EXIT
 rm -rf "$results"
 dotnet restore HybridStreaming.sln
 dotnet build HybridStreaming.sln --no-restore -c Release
+# Artillery for the viewer load profile (tests/load, LoadProfileTests): installed when missing or older
+# than its lock file. PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: Artillery's browser engine would download one.
+if [[ ! -f tests/load/node_modules/.package-lock.json || tests/load/package-lock.json -nt tests/load/node_modules/.package-lock.json ]]; then
+  (cd tests/load && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+fi
 
 # Test projects run two at a time (one per core), each with its own results folder: TRX files of
 # projects started in the same instant would otherwise collide. The AppHost and EndToEnd projects run

@@ -11,6 +11,7 @@ return name switch
     "emulator-media" => await EmulatorMediaBenchmark.RunAsync(options),
     "viewers" => await ViewersBenchmark.RunAsync(options),
     "ledger" => await LedgerBenchmark.RunAsync(options),
+    "load" or "stress" => await LoadBenchmark.RunAsync(name, options),
     _ => Help(),
 };
 
@@ -38,6 +39,15 @@ static int Help()
                                                      bare endpoint and wrk, no topology
           ledger [--runs=10] [--sessions=50]         stop request -> complete cost ledger read through the
                                                      gateway, one session at a time and N stopped at once
+          load [--viewers=200] [--seconds=300] [--channels=3] [--one-address]
+                                                     Artillery viewers (tests/load) on live channels with media:
+                                                     per stage p50/p95/p99 of the API and of the emulator's HLS
+                                                     playlists, errors by status, viewers reached, Artillery's
+                                                     and the topology's CPU; exit 1 on a failed threshold
+          stress [--viewers=500] [--seconds=300] [--channels=3] [--one-address]
+                                                     the same shape to N viewers: where a threshold is first
+                                                     crossed, what saturates, and whether it degrades gracefully;
+                                                     --one-address: no X-Forwarded-For, all viewers one client
         """);
     return 0;
 }
