@@ -6,8 +6,8 @@
 #   ./bench.sh go-live [--sessions=100] [--bursts=5] [--single-runs=20] [--media-runs=5]
 #   ./bench.sh viewers [--viewers=5000] [--interval=10] [--seconds=60] [--bare-only]
 #   ./bench.sh ledger [--runs=10] [--sessions=50]
-#   ./bench.sh load [--viewers=200] [--seconds=300] [--channels=3] [--one-address]   Artillery (tests/load)
-#   ./bench.sh stress [--viewers=500] [--seconds=300] [--channels=3] [--one-address]
+#   ./bench.sh load [--viewers=200] [--seconds=300] [--channels=3] [--one-address] [--segment-seconds=1]   Artillery (tests/load)
+#   ./bench.sh stress [--viewers=500] [--seconds=300] [--channels=3] [--one-address] [--segment-seconds=1]
 set -euo pipefail
 cd "$(dirname "$0")"
 ./eng/install-prerequisites.sh >/dev/null

@@ -40,8 +40,13 @@ public static class LoadBenchmark
         // --one-address: every viewer from 127.0.0.1, as without a trusted proxy (the per-address limits
         // then meet all viewers as one client: what the X-Forwarded-For addresses avoid).
         var oneAddress = options.Flag("one-address");
+        // --segment-seconds: the Cloudflare emulator's live HLS segment length (1 s by default). Every viewer
+        // fetches a playlist and a segment per segment length, so with 1 s segments 500 viewers are 1,000
+        // HLS requests a second: more than one Artillery process can send on these two cores. Longer
+        // segments (real live HLS uses 2–6 s) leave the API load — what the product serves — as it was.
+        var segmentSeconds = options.Int("segment-seconds", 1);
 
-        await using var system = await StartAsync();
+        await using var system = await StartAsync(segmentSeconds);
         var gateway = system.App.GetEndpoint(KnownResources.Gateway);
         var sellers = await GoLiveWithMediaAsync(system, channelCount);
         Console.WriteLine($"{sellers.Count} channels live with media: {string.Join(", ", sellers.Select(s => s.ChannelId))}");
@@ -116,12 +121,18 @@ public static class LoadBenchmark
     private static int Default(string profile) => profile == "stress" ? 500 : 200;
 
     /// <summary>The whole topology with media and the gateway's production limits, trusting loopback as its proxy.</summary>
-    private static async Task<GoLiveBenchmark.BenchSystem> StartAsync()
+    private static async Task<GoLiveBenchmark.BenchSystem> StartAsync(int segmentSeconds)
     {
+        Console.WriteLine($"live HLS segments of {segmentSeconds} s at the Cloudflare emulator");
         var app = await TestTopology.StartAsync(new TestTopologyOptions
         {
             Configuration = new Dictionary<string, string> { ["EMULATOR_MEDIA"] = "on" },
-            Configure = builder => builder.Project(KnownResources.Gateway).WithEnvironment("GATEWAY_KNOWN_PROXIES", "127.0.0.1"),
+            Configure = builder =>
+            {
+                builder.Project(KnownResources.Gateway).WithEnvironment("GATEWAY_KNOWN_PROXIES", "127.0.0.1");
+                builder.Project(KnownResources.CloudflareEmulator)
+                    .WithEnvironment("CLOUDFLARE_EMULATOR_HLS_SEGMENT_SECONDS", segmentSeconds.ToString(CultureInfo.InvariantCulture));
+            },
         });
         return new GoLiveBenchmark.BenchSystem(app);
     }

@@ -55,11 +55,14 @@ public sealed class ResilienceTests
             values["AGORA_HTTP:BreakerFailureRatio"] = "0.5";
             values["AGORA_HTTP:BreakerBreakDuration"] = "00:00:00.5";
         });
+        var health = host.Get<ProviderHealth>();
+        // This host's meter only (the factory hands out one per name): other tests' hosts count calls too.
+        var meter = host.Get<System.Diagnostics.Metrics.IMeterFactory>().Create(new System.Diagnostics.Metrics.MeterOptions(ProviderHealth.MeterName));
         using var calls = new System.Diagnostics.Metrics.MeterListener();
         var counted = new System.Collections.Concurrent.ConcurrentBag<string>();
         calls.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == ProviderHealth.MeterName && instrument.Name == "hybridstreaming.provider.calls")
+            if (ReferenceEquals(instrument.Meter, meter) && instrument.Name == "hybridstreaming.provider.calls")
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -72,7 +75,6 @@ public sealed class ResilienceTests
             }
         });
         calls.Start();
-        var health = host.Get<ProviderHealth>();
         var recorder = host.Get<CloudRecordingClient>();
         var check = () => health.For("agora").ToHealthCheckResult();
 

@@ -60,7 +60,10 @@ public sealed partial class AppHostProcess : IAsyncDisposable
 
         var dashboardPort = Loopback.FreePort();
         var gatewayPort = Loopback.FreePort();
-        var info = new ProcessStartInfo("setsid")
+        // Through env --default-signal: a test run started in the background by a non-interactive shell
+        // (`./test.sh &`, nohup, CI wrappers) inherits SIGINT and SIGQUIT as ignored, every child with it,
+        // and a process that ignores SIGINT never sees the Ctrl+C the tests send (it waited 180 s, twice).
+        var info = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -79,6 +82,7 @@ public sealed partial class AppHostProcess : IAsyncDisposable
 
         string[] arguments =
         [
+            "--default-signal=INT,QUIT,TERM", "setsid",
             "dotnet", assembly,
             $"--AppHost:StateDirectory={stateDirectory}",
             .. TestTopology.FreePortSettings.Select(setting => $"--AppHost:{setting}=0"),
