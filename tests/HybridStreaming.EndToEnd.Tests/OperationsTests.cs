@@ -103,7 +103,13 @@ public sealed class OperationsTests(SystemFixture system)
         var fallback = await Scenario.SellerWithChannelAsync(system);
         var agoraOnly = await fallback.GoLiveWithCloudflareFailingAsync(400);
         agoraOnly.Mode.Should().Be("agora-only");
-        var after = await ScrapeChannelsAsync();
+        // A counter moves when the committing replica's transaction ends, which can be a moment after the
+        // gateway (told by Postgres's notification at commit) already answers "live".
+        var after = await Eventually.ValueAsync(
+            ScrapeChannelsAsync,
+            samples => Delta(before, samples, "hybridstreaming_golive_duration_seconds_count", ("mode", "agora-only")) >= 1
+                && Delta(before, samples, "hybridstreaming_fallbacks_total", ("reason", "relay-failed")) >= 1,
+            TimeSpan.FromSeconds(10), "the fallback's go-live in the counters");
 
         Delta(before, after, "hybridstreaming_golive_duration_seconds_count", ("mode", "hybrid")).Should().Be(1);
         Delta(before, after, "hybridstreaming_golive_duration_seconds_count", ("mode", "agora-only")).Should().Be(1);
