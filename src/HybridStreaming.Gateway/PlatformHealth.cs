@@ -109,8 +109,8 @@ internal sealed partial class PlatformHealth(IHttpClientFactory clients, IConfig
         foreach (var (service, probe) in health)
         {
             var result = probe.Result;
-            parts[service] = result.Document is null
-                ? new Part(Unhealthy, result.Failure ?? "did not answer")
+            parts[service] = result.Failure is { } failure
+                ? new Part(Unhealthy, failure)
                 : new Part(Status(result.Status), $"{service}'s /health: {Status(result.Status)}");
         }
 
@@ -169,21 +169,22 @@ internal sealed partial class PlatformHealth(IHttpClientFactory clients, IConfig
 
     private sealed record HealthEntry(string Name, string? Status, IReadOnlyList<string> Tags);
 
-    private sealed record Probe(JsonDocument? Document, string? Status, IReadOnlyList<HealthEntry> Entries, string? Failure);
+    /// <summary>A service's report, or why there is none (<paramref name="Failure"/>).</summary>
+    private sealed record Probe(string? Status, IReadOnlyList<HealthEntry> Entries, string? Failure);
 
     /// <summary>A service's health report (whatever its HTTP status: an unhealthy one answers 503 with the same body).</summary>
     private async Task<Probe> ProbeAsync(string service, string path)
     {
         if (!configuration.GetSection($"services:{service}:http").GetChildren().Any(child => !string.IsNullOrWhiteSpace(child.Value)))
         {
-            return new Probe(null, null, [], $"not configured: set services__{service}__http__0");
+            return new Probe(null, [], $"not configured: set services__{service}__http__0");
         }
 
         try
         {
             using var cancel = new CancellationTokenSource(ProbeTimeout);
             using var response = await clients.CreateClient(ClientName).GetAsync(new Uri($"http://{service}{path}"), cancel.Token);
-            var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancel.Token), cancellationToken: cancel.Token);
+            using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancel.Token), cancellationToken: cancel.Token);
             var root = document.RootElement;
             var entries = root.TryGetProperty("entries", out var list)
                 ? list.EnumerateObject().Select(entry => new HealthEntry(
@@ -191,12 +192,12 @@ internal sealed partial class PlatformHealth(IHttpClientFactory clients, IConfig
                     entry.Value.TryGetProperty("status", out var status) ? status.GetString() : null,
                     entry.Value.TryGetProperty("tags", out var tags) ? [.. tags.EnumerateArray().Select(tag => tag.GetString() ?? "")] : [])).ToList()
                 : [];
-            return new Probe(document, root.TryGetProperty("status", out var overall) ? overall.GetString() : null, entries, null);
+            return new Probe(root.TryGetProperty("status", out var overall) ? overall.GetString() : null, entries, null);
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or JsonException)
         {
             var failure = exception is TaskCanceledException ? $"no answer within {ProbeTimeout.TotalSeconds:0} s" : "unreachable";
-            return new Probe(null, null, [], failure);
+            return new Probe(null, [], failure);
         }
     }
 
